@@ -1,0 +1,40 @@
+"""mkdocs-macros module: load providers.yml once per build and give pages its tables and facts.
+
+mkdocs-macros calls define_env() once per build. `mkdocs serve` keeps one Python process alive
+across rebuilds, so the submodules are dropped from the import cache here first: an edit under
+macros/ then takes effect on the next rebuild, just as an edit to providers.yml does.
+"""
+
+from __future__ import annotations
+
+import sys
+
+
+def _fresh_submodules() -> None:
+    for name in [n for n in sys.modules if n.startswith(__name__ + ".")]:
+        del sys.modules[name]
+
+
+def define_env(env) -> None:  # noqa: ANN001 - the plugin object mkdocs-macros passes
+    _fresh_submodules()
+    from .site import setup
+
+    setup(env)
+
+
+def on_pre_page_macros(env) -> None:  # noqa: ANN001
+    from .site import before_page
+
+    before_page(env)
+
+
+def on_post_page_macros(env) -> None:  # noqa: ANN001
+    from .site import after_page
+
+    after_page(env)
+
+
+def on_post_build(env) -> None:  # noqa: ANN001
+    from .site import after_build
+
+    after_build(env)

@@ -1,0 +1,141 @@
+"""Wires providers.yml into the build: validation, the page macros, and the checker's settings."""
+
+from __future__ import annotations
+
+import json
+import logging
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+from . import diagram, facts, strict, tables
+from .config import CONFIG_NAME, ConfigError, load
+from .links import cite, relative
+from .markdown import code
+from .terminal import check_script, publish_script
+
+log = logging.getLogger("mkdocs.plugins.macros.providers")
+
+CHECKER_PAGE = "checker.md"
+
+
+def _page_path(env) -> str:  # noqa: ANN001
+    page = getattr(env, "page", None)
+    return page.file.src_uri if page is not None else "index.md"
+
+
+def fact(config: dict, key: str) -> Any:
+    """A value by dotted path, e.g. 'ollama.min_version' or 'checker.timeout_seconds'."""
+    value: Any = config
+    for part in key.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        else:
+            return strict.report(f"fact({key!r}): {CONFIG_NAME} has no key {key!r}")
+    return value
+
+
+def checker_settings(config: dict) -> dict:
+    """What the browser checker needs, read from the config so the JavaScript holds no copy."""
+    ollama, checker = config["ollama"], config["checker"]
+    guide = relative(facts.GUIDE, CHECKER_PAGE).removesuffix(".md") + "/"
+    return {
+        "defaultUrl": checker["default_url"],
+        "timeoutMs": round(checker["timeout_seconds"] * 1000),
+        "minVersion": ollama["min_version"],
+        "defaultOrigins": ollama["default_origins"],
+        "originsEnv": ollama["origins_env"],
+        "maxModelsShown": checker["max_models_shown"],
+        "chatPrompt": checker["chat_prompt"],
+        "chatNumPredict": checker["chat_num_predict"],
+        "verdicts": {
+            v["id"]: {"title": v["title"], "cause": v["cause"], "fix": v["fix"], "href": f"../{guide}#{v['anchor']}"}
+            for v in config["verdicts"]
+        },
+        "platforms": [{"name": p["name"], "setEnv": p["set_env"], "lang": p.get("lang", "bash")}
+                      for p in config["platforms"]],
+        "diagnosisHref": "../diagnosis/",
+        "scriptHref": "../downloads/ollama_check.py",
+    }
+
+
+def setup(env) -> None:  # noqa: ANN001
+    root = Path(env.conf["config_file_path"]).parent
+    try:
+        config = load(root)
+        check_script(root / env.conf["docs_dir"], config)
+    except ConfigError as exc:
+        raise PluginError(str(exc)) from None
+    log.info(
+        "%s loaded and validated: %d providers, %d features, %d verdicts",
+        CONFIG_NAME, len(config["providers"]), len(config["features"]), len(config["verdicts"]),
+    )
+    env.variables["providers_config"] = config
+    # "</" is escaped so no value can close the <script> element that carries this JSON.
+    settings = json.dumps(checker_settings(config), separators=(",", ":")).replace("</", "<\\/")
+    env.conf["extra"]["checker"] = settings
+
+    page = partial(_page_path, env)
+    macros = {
+        "provider_table": lambda: tables.provider_table(config),
+        "feature_table": lambda provider=None: tables.feature_table(config, provider),
+        "app_routes_table": lambda: tables.app_routes_table(config),
+        "endpoints_table": lambda: tables.endpoints_table(config),
+        "settings_table": lambda: tables.settings_table(config),
+        "verdict_table": lambda: tables.verdict_table(config, page(), facts.GUIDE),
+        "network_failures_table": lambda: tables.network_failures_table(config),
+        "diagnosis_table": lambda: tables.diagnosis_table(config, page()),
+        "route_diagram": lambda: diagram.route_diagram(config),
+        "default_origins": lambda: facts.default_origins(config),
+        "origins_for": lambda origin: facts.origins_for(config, origin),
+        "verdict_heading": lambda verdict_id, level=2: facts.verdict_heading(config, verdict_id, level),
+        "verdict_link": lambda verdict_id: facts.verdict_link(config, verdict_id, page()),
+        "verdict_list": lambda: facts.verdict_list(config, page()),
+        "platform_steps": lambda name, value: facts.platform_steps(config, name, value),
+        "fact": lambda key: fact(config, key),
+        "code_fact": lambda key: code(fact(config, key)),
+        "cite": lambda ref: _cite(config, ref),
+        "endpoint": lambda endpoint_id: _endpoint(config, endpoint_id),
+        "provider": lambda provider_id: _provider(config, provider_id),
+    }
+    for name, func in macros.items():
+        env.macro(func, name)
+
+
+def _cite(config: dict, ref: str) -> str:
+    known = {s["id"] for s in config["sources"]}
+    if ref.partition(":")[0] not in known:
+        return strict.report(f"cite({ref!r}): no such source in {CONFIG_NAME} (known: {', '.join(sorted(known))})")
+    return cite(ref, config["sources"])
+
+
+def _endpoint(config: dict, endpoint_id: str) -> dict:
+    found = next((e for e in config["ollama"]["endpoints"] if e["id"] == endpoint_id), None)
+    if found is None:
+        strict.report(f"endpoint({endpoint_id!r}): no such entry in {CONFIG_NAME} ollama.endpoints")
+        return {}
+    return found
+
+
+def _provider(config: dict, provider_id: str) -> dict:
+    found = next((p for p in config["providers"] if p["id"] == provider_id), None)
+    if found is None:
+        strict.report(f"provider({provider_id!r}): no such entry in {CONFIG_NAME} providers")
+        return {}
+    return found
+
+
+def before_page(env) -> None:  # noqa: ANN001
+    # Installed here because mkdocs-macros builds its Jinja environment after define_env().
+    env.env.undefined = strict.RecordingUndefined
+    strict.start_page()
+
+
+def after_page(env) -> None:  # noqa: ANN001
+    strict.finish_page(f"docs/{_page_path(env)}")
+
+
+def after_build(env) -> None:  # noqa: ANN001
+    publish_script(Path(env.conf["site_dir"]), env.conf["site_url"] or "")
