@@ -11,8 +11,13 @@ import sys
 
 
 def _fresh_submodules() -> None:
+    package = sys.modules[__name__]
     for name in [n for n in sys.modules if n.startswith(__name__ + ".")]:
         del sys.modules[name]
+        # `from . import x` would otherwise find the old module as an attribute of the package.
+        short = name.rpartition(".")[2]
+        if hasattr(package, short):
+            delattr(package, short)
 
 
 def define_env(env) -> None:  # noqa: ANN001 - the plugin object mkdocs-macros passes

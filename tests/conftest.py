@@ -1,0 +1,69 @@
+"""Shared fixtures: building the site (once per session, or a fresh copy with edits)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+# What a build needs; copied for tests that edit the config or a page.
+PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "docs", "overrides")
+
+
+@dataclass
+class Build:
+    returncode: int
+    output: str
+    site: Path
+    project: Path
+
+
+def run_build(project: Path, site: Path, site_url: str | None = None) -> Build:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop("SITE_URL", None)
+    if site_url:
+        env["SITE_URL"] = site_url
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(site)],
+        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+    )
+    return Build(result.returncode, result.stdout + result.stderr, site, project)
+
+
+def copy_project(dest: Path) -> Path:
+    dest.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        src = ROOT / part
+        if src.is_dir():
+            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / part)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """The real project, built strictly once for the whole session."""
+    site = tmp_path_factory.mktemp("site")
+    build = run_build(ROOT, site)
+    assert build.returncode == 0, build.output
+    return build
+
+
+@pytest.fixture
+def build_copy(tmp_path: Path) -> Callable[..., Build]:
+    """Build a copy of the project after `edit(project_dir)` has changed it."""
+
+    def build(edit: Callable[[Path], None], site_url: str | None = None) -> Build:
+        project = copy_project(tmp_path / "project")
+        edit(project)
+        return run_build(project, tmp_path / "site", site_url)
+
+    return build

@@ -1,0 +1,98 @@
+"""A broken providers.yml, or a page that misuses it, fails the build with one clear line."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+
+def replace(path: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        file = project / path
+        text = file.read_text(encoding="utf-8")
+        assert old in text, f"test setup: {old!r} not in {path}"
+        file.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def append(path: str, text: str) -> Callable[[Path], None]:
+    def edit(project: Path) -> None:
+        with (project / path).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    return edit
+
+
+CASES = {
+    "invalid YAML": (
+        replace("providers.yml", "checker:\n  default_url:", "checker:\n default_url: [\n  default_url:"),
+        ["providers.yml: invalid YAML at line"],
+    ),
+    "wrong type": (
+        replace("providers.yml", "    api_key: false", '    api_key: "no"'),
+        ["providers.yml: providers[3].api_key:", "is not of type 'boolean'"],
+    ),
+    "missing key": (
+        replace("providers.yml", "  min_version: 0.1.45\n", ""),
+        ["providers.yml: ollama:", "'min_version' is a required property"],
+    ),
+    "bad URL": (
+        replace("providers.yml", "  default_url: http://localhost:11434", "  default_url: localhost:11434"),
+        ["providers.yml: checker.default_url:", "does not match"],
+    ),
+    "unknown key": (
+        replace("providers.yml", "  timeout_seconds: 5", "  timeout_seconds: 5\n  timout: 3"),
+        ["providers.yml: checker:", "'timout' was unexpected"],
+    ),
+    "unknown provider": (
+        replace("providers.yml", "    provider: ollama\n    side: browser\n    endpoints: [\"POST /api/chat\"]\n    streaming",
+                "    provider: olama\n    side: browser\n    endpoints: [\"POST /api/chat\"]\n    streaming"),
+        ["providers.yml: features[0].provider: unknown provider 'olama'"],
+    ),
+    "duplicate id": (
+        replace("providers.yml", "  - id: flashcards", "  - id: chat"),
+        ["providers.yml: features[4].id: duplicate id 'chat' (already used by features[0])"],
+    ),
+    "duplicate key": (
+        replace("providers.yml", "  timeout_seconds: 5", "  timeout_seconds: 5\n  timeout_seconds: 6"),
+        ["providers.yml: invalid YAML at line", "key 'timeout_seconds' is given twice"],
+    ),
+    "unknown source": (
+        replace("providers.yml", "    reached_from: browser\n    source: markitup", "    reached_from: browser\n    source: nowhere"),
+        ["providers.yml: providers[3].source: unknown source 'nowhere'"],
+    ),
+    "unknown verdict in diagnosis": (
+        replace("providers.yml", "    browser: cors-blocked", "    browser: cors-blockd"),
+        ["providers.yml: diagnosis[1].browser: unknown verdict 'cors-blockd'"],
+    ),
+    "script vocabulary drift": (
+        replace("docs/downloads/ollama_check.py", '"version-too-old")', '"too-old")'),
+        ["providers.yml: verdicts: the list differs from VERDICTS in"],
+    ),
+    "undefined variable in a page": (
+        append("docs/security.md", "\n{{ ollama_default_url }}\n"),
+        ["docs/security.md: undefined variable 'ollama_default_url'"],
+    ),
+    "unknown fact in a page": (
+        append("docs/security.md", '\n{{ fact("ollama.default_port") }}\n'),
+        ["docs/security.md: fact('ollama.default_port'): providers.yml has no key 'ollama.default_port'"],
+    ),
+    "unknown verdict in a page": (
+        append("docs/diagnosis.md", '\n{{ verdict_link("cors") }}\n'),
+        ["docs/diagnosis.md: unknown verdict 'cors'"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_broken_config_fails_the_build_cleanly(build_copy, case: str) -> None:
+    edit, expected = CASES[case]
+    build = build_copy(edit)
+    assert build.returncode != 0, f"{case}: the build passed\n{build.output}"
+    for fragment in expected:
+        assert fragment in build.output, f"{case}: {fragment!r} not in\n{build.output}"
+    assert "Traceback" not in build.output
+    assert not (build.site / "index.html").exists() or case.endswith("page")

@@ -1,0 +1,98 @@
+"""Rendered tables equal providers.yml: parse the built HTML and compare it with the YAML."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import ROOT, Build
+from html_support import read_table
+
+
+@pytest.fixture(scope="module")
+def config() -> dict:
+    return yaml.safe_load((ROOT / "providers.yml").read_text(encoding="utf-8"))
+
+
+def page(build: Build, path: str) -> Path:
+    return build.site / path / "index.html"
+
+
+def test_provider_table_matches_config(built_site: Build, config: dict) -> None:
+    rows = read_table(page(built_site, "reference/api"), "providers")
+    assert [r["Provider"] for r in rows] == [p["name"] for p in config["providers"]]
+    for row, provider in zip(rows, config["providers"], strict=True):
+        assert row["Default base URL"] == provider["default_base_url"]
+        assert row["Default model"] == provider["default_model"]
+        assert row["API key"].startswith("Required") == provider["api_key"]
+        assert ("directly" in row["How the app reaches it"]) == (provider["reached_from"] == "browser")
+
+
+def test_feature_table_matches_config(built_site: Build, config: dict) -> None:
+    rows = read_table(page(built_site, "reference/api"), "features")
+    assert [r["Feature"] for r in rows] == [f["name"] for f in config["features"]]
+    for row, feature in zip(rows, config["features"], strict=True):
+        assert row["Connects to the provider"] == {"browser": "Browser", "server": "Next.js server"}[feature["side"]]
+        for endpoint in feature["endpoints"]:
+            assert endpoint in row["Provider endpoints"]
+        for route in feature.get("app_routes", []):
+            assert route in row["Path"]
+        only_browser = row["Works when only the browser reaches Ollama"]
+        only_server = row["Works when only the server reaches Ollama"]
+        assert only_browser.startswith("Yes") == ("browser" in (feature["side"], feature.get("fallback")))
+        assert only_server.startswith("Yes") == ("server" in (feature["side"], feature.get("fallback")))
+
+
+def test_investigation_shows_only_ollama_features(built_site: Build, config: dict) -> None:
+    rows = read_table(page(built_site, "changelogs/ollama/OLLAMA_NETWORK_INVESTIGATION"), "features")
+    assert [r["Feature"] for r in rows] == [f["name"] for f in config["features"] if f["provider"] == "ollama"]
+
+
+def test_verdict_table_links_each_verdict_to_its_section(built_site: Build, config: dict) -> None:
+    guide = page(built_site, "changelogs/ollama/OLLAMA_TROUBLESHOOTING")
+    rows = read_table(guide, "verdicts")
+    assert [r["Verdict"] for r in rows] == [v["id"] for v in config["verdicts"]]
+    html = guide.read_text(encoding="utf-8")
+    for verdict in config["verdicts"]:
+        assert re.search(rf'<h2 id="{verdict["anchor"]}"', html), verdict["id"]
+
+
+def test_diagnosis_table_matches_config(built_site: Build, config: dict) -> None:
+    rows = read_table(page(built_site, "diagnosis"), "diagnosis")
+    assert len(rows) == len(config["diagnosis"])
+    for row, item in zip(rows, config["diagnosis"], strict=True):
+        assert row["Browser checker says"].startswith(item["browser"])
+        assert row["Terminal says"].startswith(item["terminal"])
+        assert item["fix"] in row["Fix"]
+
+
+def test_curl_exit_codes_match_config(built_site: Build, config: dict) -> None:
+    rows = read_table(page(built_site, "changelogs/ollama/OLLAMA_TROUBLESHOOTING"), "curl-exit")
+    expected = [str(f["curl_exit"]) if f["curl_exit"] is not None else "—" for f in config["network_failures"]]
+    assert [r["curl exit"] for r in rows] == expected
+    assert {"6", "7", "28", "52", "56"} <= set(expected)
+
+
+def test_checker_page_carries_config_settings(built_site: Build, config: dict) -> None:
+    html = page(built_site, "checker").read_text(encoding="utf-8")
+    match = re.search(r"<script type=\"application/json\" data-checker-config>(.*?)</script>", html, re.S)
+    assert match, "checker settings missing"
+    settings = json.loads(match.group(1))
+    assert settings["defaultUrl"] == config["checker"]["default_url"]
+    assert settings["timeoutMs"] == config["checker"]["timeout_seconds"] * 1000
+    assert settings["minVersion"] == config["ollama"]["min_version"]
+    assert settings["defaultOrigins"] == config["ollama"]["default_origins"]
+    assert list(settings["verdicts"]) == [v["id"] for v in config["verdicts"]]
+
+
+def test_route_diagram_lists_every_ollama_feature(built_site: Build, config: dict) -> None:
+    html = (built_site.site / "index.html").read_text(encoding="utf-8")
+    diagram = html[html.index('data-diagram="routes"'):]
+    diagram = diagram[: diagram.index("</figure>")]
+    for feature in config["features"]:
+        assert feature["name"] in diagram.replace("&amp;", "&"), feature["id"]
+    assert 'aria-label="Browser-direct path: Your browser, then Ollama"' in diagram
