@@ -20,26 +20,26 @@ def _fresh_submodules() -> None:
             delattr(package, short)
 
 
-def define_env(env) -> None:  # noqa: ANN001 - the plugin object mkdocs-macros passes
+def define_env(env) -> None:
     _fresh_submodules()
     from .site import setup
 
     setup(env)
 
 
-def on_pre_page_macros(env) -> None:  # noqa: ANN001
+def on_pre_page_macros(env) -> None:
     from .site import before_page
 
     before_page(env)
 
 
-def on_post_page_macros(env) -> None:  # noqa: ANN001
+def on_post_page_macros(env) -> None:
     from .site import after_page
 
     after_page(env)
 
 
-def on_post_build(env) -> None:  # noqa: ANN001
+def on_post_build(env) -> None:
     from .site import after_build
 
     after_build(env)

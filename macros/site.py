@@ -21,7 +21,7 @@ log = logging.getLogger("mkdocs.plugins.macros.providers")
 CHECKER_PAGE = "checker.md"
 
 
-def _page_path(env) -> str:  # noqa: ANN001
+def _page_path(env) -> str:
     page = getattr(env, "page", None)
     return page.file.src_uri if page is not None else "index.md"
 
@@ -61,7 +61,7 @@ def checker_settings(config: dict) -> dict:
     }
 
 
-def setup(env) -> None:  # noqa: ANN001
+def setup(env) -> None:
     root = Path(env.conf["config_file_path"]).parent
     try:
         config = load(root)
@@ -127,15 +127,15 @@ def _provider(config: dict, provider_id: str) -> dict:
     return found
 
 
-def before_page(env) -> None:  # noqa: ANN001
+def before_page(env) -> None:
     # Installed here because mkdocs-macros builds its Jinja environment after define_env().
     env.env.undefined = strict.RecordingUndefined
     strict.start_page()
 
 
-def after_page(env) -> None:  # noqa: ANN001
+def after_page(env) -> None:
     strict.finish_page(f"docs/{_page_path(env)}")
 
 
-def after_build(env) -> None:  # noqa: ANN001
+def after_build(env) -> None:
     publish_script(Path(env.conf["site_dir"]), env.conf["site_url"] or "")

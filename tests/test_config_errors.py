@@ -48,8 +48,8 @@ CASES = {
         ["providers.yml: checker:", "'timout' was unexpected"],
     ),
     "unknown provider": (
-        replace("providers.yml", "    provider: ollama\n    side: browser\n    endpoints: [\"POST /api/chat\"]\n    streaming",
-                "    provider: olama\n    side: browser\n    endpoints: [\"POST /api/chat\"]\n    streaming"),
+        replace("providers.yml", "  - id: chat\n    name: AI chat\n    provider: ollama",
+                "  - id: chat\n    name: AI chat\n    provider: olama"),
         ["providers.yml: features[0].provider: unknown provider 'olama'"],
     ),
     "duplicate id": (
@@ -61,7 +61,7 @@ CASES = {
         ["providers.yml: invalid YAML at line", "key 'timeout_seconds' is given twice"],
     ),
     "unknown source": (
-        replace("providers.yml", "    reached_from: browser\n    source: markitup", "    reached_from: browser\n    source: nowhere"),
+        replace("providers.yml", "source: markitup:src/lib/ai/providers/ollama.ts", "source: nowhere:ollama.ts"),
         ["providers.yml: providers[3].source: unknown source 'nowhere'"],
     ),
     "unknown verdict in diagnosis": (

@@ -61,7 +61,7 @@ def test_origins_value_for_admitted_origin_is_none(config: dict) -> None:
 
 @pytest.mark.parametrize("bad", ["ftp://x", "localhost:3000", "http://", "javascript:alert(1)"])
 def test_normalise_origin_refuses_non_http(bad: str) -> None:
-    with pytest.raises(ValueError, match="not an http|no host"):
+    with pytest.raises(ValueError, match=r"not an http|no host"):
         origins.normalise_origin(bad)
 
 

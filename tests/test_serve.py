@@ -23,7 +23,7 @@ def free_port() -> int:
 
 
 def fetch(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=5) as response:  # noqa: S310 - loopback only
+    with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
 
 
@@ -62,7 +62,8 @@ def test_config_edit_reaches_the_served_page(served: tuple[Path, str]) -> None:
     page = base + "reference/api/"
     assert "granite-served-model" not in fetch(page)
     config = project / "providers.yml"
-    config.write_text(config.read_text(encoding="utf-8").replace("default_model: llama3.2", "default_model: granite-served-model"))
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("default_model: llama3.2", "default_model: granite-served-model"))
     assert wait_for(page, "granite-served-model"), "the page did not change after providers.yml was saved"
 
 
