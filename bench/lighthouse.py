@@ -1,0 +1,81 @@
+"""Lighthouse audit of the home and checker pages, with Debian's Chromium.
+
+Lighthouse comes from the npm registry (`npm i -E lighthouse@12.2.3` into bench/node_modules)
+and runs on the machine's Node; CHROME_PATH points it at Chromium. A benchmark, not a gate.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from common import ROOT, build
+
+HERE = Path(__file__).resolve().parent
+VERSION = "12.2.3"
+CLI = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def install() -> None:
+    if not CLI.exists():
+        subprocess.run(["npm", "i", "-E", "--no-audit", "--no-fund", "--prefix", str(HERE), f"lighthouse@{VERSION}"],
+                       check=True, capture_output=True)
+
+
+def chromium() -> str:
+    path = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not path:
+        raise RuntimeError("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
+    return path
+
+
+def audit(url: str) -> dict[str, int]:
+    flags = "--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update"
+    result = subprocess.run(
+        ["node", str(CLI), url, "--quiet", "--output=json", "--output-path=stdout",
+         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={flags}"],
+        env={**os.environ, "CHROME_PATH": chromium()}, capture_output=True, text=True, timeout=300,
+    )
+    if result.returncode != 0:
+        raise RuntimeError(f"lighthouse failed for {url}: {result.stderr[-2000:]}")
+    report = json.loads(result.stdout)
+    scores = {name: round((report["categories"][name]["score"] or 0) * 100) for name in CATEGORIES}
+    failed = [
+        audit["title"] for audit in report["audits"].values()
+        if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary"
+    ]
+    return {**scores, "failed_audits": failed}
+
+
+def measure() -> dict:
+    install()
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        build(ROOT, site)
+        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(site)))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{server.server_address[1]}/"
+        try:
+            results = {"home": audit(base), "checker": audit(base + "checker/")}
+        finally:
+            server.shutdown()
+    summary = {}
+    for page, scores in results.items():
+        parts = [f"{name} {scores[name]}" + ("" if scores[name] >= TARGETS[name] else f" (target {TARGETS[name]})")
+                 for name in CATEGORIES]
+        summary[f"Lighthouse, {page}"] = ", ".join(parts)
+    return {"scores": results, "summary": summary}

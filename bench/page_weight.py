@@ -1,0 +1,102 @@
+"""Bytes each built page transfers: HTML, CSS and JS apart, raw and gzip-compressed.
+
+Counts what a first visit loads: the page, the stylesheets and scripts it links, and the ES
+modules those scripts import. Material's search index is fetched when the search box is used
+and is reported on its own line.
+"""
+
+from __future__ import annotations
+
+import gzip
+import posixpath
+import re
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from common import ROOT, build
+
+sys.path.insert(0, str(ROOT / "tests"))
+from html_support import loaded_resources  # noqa: E402
+
+IMPORT = re.compile(r"""(?:import|export)\s[^"']*?from\s*["'](\.{1,2}/[^"']+)["']|import\(\s*["'](\.{1,2}/[^"']+)["']""")
+CHECKER_JS = ROOT / "docs" / "javascripts" / "checker"
+CHECKER_JS_LIMIT = 15 * 1024
+
+
+def _local(site: Path, page: Path, url: str) -> Path | None:
+    parts = urlsplit(url)
+    if parts.scheme or parts.netloc:
+        return None
+    return (page.parent / parts.path).resolve()
+
+
+def _module_graph(entry: Path, seen: set[Path]) -> None:
+    if entry in seen or not entry.exists():
+        return
+    seen.add(entry)
+    for match in IMPORT.finditer(entry.read_text(encoding="utf-8")):
+        target = match.group(1) or match.group(2)
+        _module_graph((entry.parent / target).resolve(), seen)
+
+
+def _kind(path: Path) -> str:
+    return {".css": "css", ".js": "js", ".mjs": "js"}.get(path.suffix, "other")
+
+
+def weigh(site: Path) -> dict[str, dict[str, int]]:
+    pages: dict[str, dict[str, int]] = {}
+    for page in sorted(site.rglob("index.html")):
+        name = posixpath.dirname(page.relative_to(site).as_posix()) or "/"
+        files: set[Path] = set()
+        for url in loaded_resources(page):
+            path = _local(site, page, url)
+            if path is None:
+                continue
+            if path.suffix == ".js":
+                _module_graph(path, files)
+            else:
+                files.add(path)
+        sizes = {"html": page.stat().st_size, "css": 0, "js": 0, "other": 0, "gzip": 0, "own": 0}
+        sizes["gzip"] = len(gzip.compress(page.read_bytes(), 9))
+        for path in files:
+            data = path.read_bytes()
+            sizes[_kind(path)] += len(data)
+            sizes["gzip"] += len(gzip.compress(data, 9))
+            # The site's own additions on top of the theme: its stylesheets and the checker.
+            if "/assets/" not in path.as_posix():
+                sizes["own"] += len(data)
+        pages[name] = sizes
+    return pages
+
+
+def measure() -> dict:
+    checker_js = sum(p.stat().st_size for p in CHECKER_JS.glob("*.js"))
+    with tempfile.TemporaryDirectory() as tmp:
+        site = Path(tmp) / "site"
+        build(ROOT, site)
+        pages = weigh(site)
+        index = site / "search" / "search_index.json"
+        search_index = index.stat().st_size if index.exists() else 0
+    rows = [
+        f"| `{name}` | {s['html'] / 1024:.1f} | {s['css'] / 1024:.1f} | {s['js'] / 1024:.1f} | "
+        f"{(s['html'] + s['css'] + s['js'] + s['other']) / 1024:.1f} | {s['gzip'] / 1024:.1f} | {s['own'] / 1024:.1f} |"
+        for name, s in pages.items()
+    ]
+    table = "\n".join(
+        ["| Page | HTML KB | CSS KB | JS KB | Total KB | Gzip KB | Site's own CSS+JS KB |", "|---|---|---|---|---|---|---|"]
+        + rows
+    )
+    return {
+        "pages": pages,
+        "checker_js_bytes": checker_js,
+        "search_index_bytes": search_index,
+        "table": table,
+        "summary": {
+            "Checker JavaScript (uncompressed, all modules)": (
+                f"{checker_js / 1024:.1f} KB ({'under' if checker_js < CHECKER_JS_LIMIT else 'OVER'} the 15 KB target)"
+            ),
+            "Search index (fetched when search is used)": f"{search_index / 1024:.1f} KB",
+        },
+    }
