@@ -22,7 +22,7 @@ from pathlib import Path
 from common import ROOT, Stats, build
 
 sys.path.insert(0, str(ROOT / "tests"))
-from ollama_emulator import OllamaEmulator  # noqa: E402
+from ollama_emulator import OllamaEmulator
 
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu",
         "--no-first-run", "--disable-sync", "--host-resolver-rules=MAP *.test 127.0.0.1"]
