@@ -17,26 +17,46 @@ SCRIPT = Path("downloads") / "ollama_check.py"
 DOCS_URL_LINE = re.compile(r'^DOCS_URL = "[^"\n]*"$', re.MULTILINE)
 
 
-def script_verdicts(source: str) -> tuple[str, ...] | None:
-    """The string constants assigned to VERDICTS at the script's top level, or None."""
+def script_constants(source: str) -> dict[str, object]:
+    """The literal values assigned at the script's top level (NAME = <literal>)."""
+    found: dict[str, object] = {}
     for node in ast.parse(source).body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "VERDICTS" for t in node.targets):
-            value = ast.literal_eval(node.value)
-            return tuple(value)
-    return None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            try:
+                found[node.targets[0].id] = ast.literal_eval(node.value)
+            except ValueError:
+                continue  # not a literal: computed at run time, nothing to compare
+    return found
+
+
+def expected_constants(config: dict) -> dict[str, tuple[str, object]]:
+    """Script constant -> (config key path, the value the script must carry)."""
+    checker, ollama = config["checker"], config["ollama"]
+    return {
+        "VERDICTS": ("verdicts[].id", tuple(v["id"] for v in config["verdicts"])),
+        "TITLES": ("verdicts[].title", {v["id"]: v["title"] for v in config["verdicts"]}),
+        "DEFAULT_URL": ("checker.default_url", checker["default_url"]),
+        "DEFAULT_TIMEOUT": ("checker.timeout_seconds", float(checker["timeout_seconds"])),
+        "MAX_MODELS_SHOWN": ("checker.max_models_shown", checker["max_models_shown"]),
+        "MIN_VERSION": ("ollama.min_version", ollama["min_version"]),
+        "DEFAULT_ORIGINS": ("ollama.default_origins", tuple(ollama["default_origins"])),
+    }
 
 
 def check_script(docs_dir: Path, config: dict) -> None:
+    """The script's own copies of the site's facts must equal providers.yml."""
     path = docs_dir / SCRIPT
     if not path.exists():
         raise ConfigError(f"{path}: missing (the site publishes it for download)")
-    found = script_verdicts(path.read_text(encoding="utf-8"))
-    expected = tuple(v["id"] for v in config["verdicts"])
-    if found != expected:
-        raise ConfigError(
-            f"{CONFIG_NAME}: verdicts: the list differs from VERDICTS in {path} "
-            f"({', '.join(expected)} vs {', '.join(found or ())}); keep both the same"
-        )
+    found = script_constants(path.read_text(encoding="utf-8"))
+    for name, (key, expected) in expected_constants(config).items():
+        value = found.get(name)
+        if isinstance(value, (list, tuple)):
+            value = tuple(value)
+        if value != expected:
+            raise ConfigError(
+                f"{CONFIG_NAME}: {key}: differs from {name} in {path} ({expected!r} vs {value!r}); keep both the same"
+            )
 
 
 def publish_script(site_dir: Path, site_url: str) -> None:

@@ -70,7 +70,11 @@ CASES = {
     ),
     "script vocabulary drift": (
         replace("docs/downloads/ollama_check.py", '"version-too-old")', '"too-old")'),
-        ["providers.yml: verdicts: the list differs from VERDICTS in"],
+        ["providers.yml: verdicts[].id: differs from VERDICTS in"],
+    ),
+    "script copy drift": (
+        replace("providers.yml", "  min_version: 0.1.45", "  min_version: 0.1.46"),
+        ["providers.yml: ollama.min_version: differs from MIN_VERSION in"],
     ),
     "undefined variable in a page": (
         append("docs/security.md", "\n{{ ollama_default_url }}\n"),
