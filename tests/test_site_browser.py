@@ -22,6 +22,14 @@ def page_paths(build: Build) -> list[str]:
     )
 
 
+def search(page: Any, query: str) -> None:
+    """Open Material's search, type, and wait for results from the site's own index."""
+    page.click("input.md-search__input")
+    page.keyboard.type(query)  # Material reacts to key events, not to a value set by script
+    page.wait_for_function("document.querySelectorAll('.md-search-result__item').length > 0", timeout=10_000)
+    assert "No matching documents" not in page.inner_text(".md-search-result__meta")
+
+
 @pytest.fixture(scope="module")
 def axe() -> Any:
     from axe_playwright_python.sync_playwright import Axe
@@ -68,9 +76,7 @@ def test_no_page_requests_another_host(browser: Any, site: Any, built_site: Buil
         for path in page_paths(built_site):
             page.goto(site.url(path), wait_until="networkidle")
         # Using search loads the index and the worker: it must come from the site too.
-        page.keyboard.press("/")
-        page.keyboard.type("OLLAMA_ORIGINS")
-        page.wait_for_selector(".md-search-result__item", timeout=10_000)
+        search(page, "OLLAMA_ORIGINS")
     finally:
         context.close()
     own = urlsplit(site.origin()).netloc
@@ -90,16 +96,14 @@ def test_site_works_with_no_network_but_its_own(browser: Any, site: Any, tmp_pat
         page.goto(site.url(""))
         # Instant navigation: a nav link swaps the page without a full load.
         page.evaluate("window.__still_here = true")
-        page.click("a.md-nav__link[href$='changelogs/ollama/OLLAMA_TROUBLESHOOTING/']")
+        page.click("article a.md-button[href$='changelogs/ollama/OLLAMA_TROUBLESHOOTING/']")
         page.wait_for_url("**/OLLAMA_TROUBLESHOOTING/")
         assert page.evaluate("window.__still_here") is True
         # Search.
-        page.keyboard.press("/")
-        page.keyboard.type("Local Network")
-        page.wait_for_selector(".md-search-result__item")
+        search(page, "Local Network")
         page.keyboard.press("Escape")
         # Code copy buttons are there.
-        assert page.locator("button.md-clipboard").count() > 0
+        assert page.locator(".md-code__button[data-clipboard-target]").count() > 0
         # The checker page loads its script and mounts.
         page.goto(site.url("checker/"))
         page.wait_for_selector("[data-ollama-checker] input[name=url]")
