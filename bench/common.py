@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "docs", "overrides")
+PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "hooks", "docs", "overrides")
 
 
 def copy_project(dest: Path) -> Path:

@@ -58,7 +58,9 @@ def audit(url: str) -> dict[str, int]:
         audit["title"] for audit in report["audits"].values()
         if audit.get("score") is not None and audit["score"] < 1 and audit.get("scoreDisplayMode") == "binary"
     ]
-    return {**scores, "failed_audits": failed}
+    metrics = {key: report["audits"][key]["displayValue"] for key in
+               ("first-contentful-paint", "largest-contentful-paint", "total-blocking-time", "cumulative-layout-shift")}
+    return {**scores, "failed_audits": failed, "metrics": metrics}
 
 
 def measure() -> dict:
@@ -77,5 +79,9 @@ def measure() -> dict:
     for page, scores in results.items():
         parts = [f"{name} {scores[name]}" + ("" if scores[name] >= TARGETS[name] else f" (target {TARGETS[name]})")
                  for name in CATEGORIES]
-        summary[f"Lighthouse, {page}"] = ", ".join(parts)
+        metrics = scores["metrics"]
+        summary[f"Lighthouse, {page}"] = ", ".join(parts) + (
+            f"; FCP {metrics['first-contentful-paint']}, LCP {metrics['largest-contentful-paint']}, "
+            f"TBT {metrics['total-blocking-time']}, CLS {metrics['cumulative-layout-shift']}"
+        )
     return {"scores": results, "summary": summary}

@@ -17,7 +17,7 @@ NAMES = {
 }
 
 
-def on_post_page(output: str, page, config) -> str:  # noqa: ANN001 - MkDocs hook signature
+def on_post_page(output: str, page, config) -> str:
     for marker, name in NAMES.items():
         output = re.sub(re.escape(marker) + r'(?![^>]*aria-label)', f'{marker} aria-label="{name}"', output, count=1)
     return output

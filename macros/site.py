@@ -45,6 +45,7 @@ def checker_settings(config: dict) -> dict:
         "defaultUrl": checker["default_url"],
         "timeoutMs": round(checker["timeout_seconds"] * 1000),
         "minVersion": ollama["min_version"],
+        "defaultPort": int(ollama["default_bind"].rpartition(":")[2]),
         "defaultOrigins": ollama["default_origins"],
         "originsEnv": ollama["origins_env"],
         "maxModelsShown": checker["max_models_shown"],
@@ -73,9 +74,9 @@ def setup(env) -> None:
         CONFIG_NAME, len(config["providers"]), len(config["features"]), len(config["verdicts"]),
     )
     env.variables["providers_config"] = config
-    # "</" is escaped so no value can close the <script> element that carries this JSON.
-    settings = json.dumps(checker_settings(config), separators=(",", ":")).replace("</", "<\\/")
-    env.conf["extra"]["checker"] = settings
+    # The checker's partial puts this JSON, HTML-escaped, in an attribute of its root element.
+    env.conf["extra"]["checker"] = json.dumps(checker_settings(config), separators=(",", ":"))
+    env.conf["extra"]["checker_default_url"] = config["checker"]["default_url"]
 
     page = partial(_page_path, env)
     macros = {

@@ -14,7 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 # What a build needs; copied for tests that edit the config or a page.
-PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "docs", "overrides")
+PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "hooks", "docs", "overrides")
 
 
 @dataclass

@@ -53,6 +53,17 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Build:
     config["verdicts"][3]["title"] = "Ollama turns this page away"
     text = "# yaml-language-server: $schema=./providers.schema.json\n" + yaml.safe_dump(config, sort_keys=False)
     (project / "providers.yml").write_text(text, encoding="utf-8")
+    # The terminal checker carries its own copies, and the build insists they match: move them too.
+    script = project / "docs" / "downloads" / "ollama_check.py"
+    source = script.read_text(encoding="utf-8")
+    for old, new in (('MIN_VERSION = "0.1.45"', 'MIN_VERSION = "0.9.87"'),
+                     ('DEFAULT_URL = "http://localhost:11434"', 'DEFAULT_URL = "http://ollama.lan.test:11434"'),
+                     ("DEFAULT_TIMEOUT = 5.0", "DEFAULT_TIMEOUT = 7.0"),
+                     ('"cors-blocked": "Ollama refuses this page\'s origin"',
+                      '"cors-blocked": "Ollama turns this page away"')):
+        assert old in source, old
+        source = source.replace(old, new)
+    script.write_text(source, encoding="utf-8")
     build = run_build(project, project / "site")
     assert build.returncode == 0, build.output
     return build

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -79,9 +80,9 @@ def test_curl_exit_codes_match_config(built_site: Build, config: dict) -> None:
 
 def test_checker_page_carries_config_settings(built_site: Build, config: dict) -> None:
     html = page(built_site, "checker").read_text(encoding="utf-8")
-    match = re.search(r"<script type=\"application/json\" data-checker-config>(.*?)</script>", html, re.S)
+    match = re.search(r'data-checker-config="([^"]*)"', html)
     assert match, "checker settings missing"
-    settings = json.loads(match.group(1))
+    settings = json.loads(unescape(match.group(1)))
     assert settings["defaultUrl"] == config["checker"]["default_url"]
     assert settings["timeoutMs"] == config["checker"]["timeout_seconds"] * 1000
     assert settings["minVersion"] == config["ollama"]["min_version"]
