@@ -20,10 +20,9 @@ from common import ROOT, build
 sys.path.insert(0, str(ROOT / "tests"))
 from html_support import loaded_resources
 
-IMPORT = re.compile(
-    r"""(?:import|export)\s[^"']*?from\s*["'](\.{1,2}/[^"']+)["']"""  # static imports
-    r"""|import\(\s*["'](\.{1,2}/[^"']+)["']"""  # dynamic imports: counted, a first visit may load them
-)
+STATIC_IMPORT = re.compile(r"""(?:import|export)\s[^"']*?from\s*["'](\.{1,2}/[^"']+)["']""")
+# The checker's entry imports the rest only on a page that has the checker.
+DYNAMIC_IMPORT = re.compile(r"""import\(\s*["'](\.{1,2}/[^"']+)["']""")
 CHECKER_JS = ROOT / "docs" / "javascripts" / "checker"
 CHECKER_JS_LIMIT = 15 * 1024
 
@@ -35,13 +34,16 @@ def _local(site: Path, page: Path, url: str) -> Path | None:
     return (page.parent / parts.path).resolve()
 
 
-def _module_graph(entry: Path, seen: set[Path]) -> None:
+def _module_graph(entry: Path, seen: set[Path], dynamic: bool) -> None:
     if entry in seen or not entry.exists():
         return
     seen.add(entry)
-    for match in IMPORT.finditer(entry.read_text(encoding="utf-8")):
-        target = match.group(1) or match.group(2)
-        _module_graph((entry.parent / target).resolve(), seen)
+    text = entry.read_text(encoding="utf-8")
+    targets = [m.group(1) for m in STATIC_IMPORT.finditer(text)]
+    if dynamic:
+        targets += [m.group(1) for m in DYNAMIC_IMPORT.finditer(text)]
+    for target in targets:
+        _module_graph((entry.parent / target).resolve(), seen, dynamic)
 
 
 def _kind(path: Path) -> str:
@@ -53,12 +55,13 @@ def weigh(site: Path) -> dict[str, dict[str, int]]:
     for page in sorted(site.rglob("index.html")):
         name = posixpath.dirname(page.relative_to(site).as_posix()) or "/"
         files: set[Path] = set()
+        has_checker = "data-ollama-checker" in page.read_text(encoding="utf-8")
         for url in loaded_resources(page):
             path = _local(site, page, url)
             if path is None:
                 continue
             if path.suffix == ".js":
-                _module_graph(path, files)
+                _module_graph(path, files, has_checker)
             else:
                 files.add(path)
         sizes = {"html": page.stat().st_size, "css": 0, "js": 0, "other": 0, "gzip": 0, "own": 0}
