@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sys
 import tempfile
 import threading
 import time
@@ -21,7 +20,6 @@ from pathlib import Path
 
 from common import ROOT, Stats, build
 
-sys.path.insert(0, str(ROOT / "tests"))
 from ollama_emulator import OllamaEmulator
 
 ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-gpu",

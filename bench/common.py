@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -12,19 +11,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "hooks", "docs", "overrides")
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from project import ROOT, copy_project
 
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
+__all__ = ["ROOT", "Stats", "build", "copy_project", "free_port", "mkdocs_env"]
 
 
 def mkdocs_env() -> dict[str, str]:

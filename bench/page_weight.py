@@ -10,14 +10,12 @@ from __future__ import annotations
 import gzip
 import posixpath
 import re
-import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from common import ROOT, build
 
-sys.path.insert(0, str(ROOT / "tests"))
 from html_support import loaded_resources
 
 STATIC_IMPORT = re.compile(r"""(?:import|export)\s[^"']*?from\s*["'](\.{1,2}/[^"']+)["']""")

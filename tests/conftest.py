@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -12,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-# What a build needs; copied for tests that edit the config or a page.
-PROJECT_PARTS = ("mkdocs.yml", "providers.yml", "providers.schema.json", "macros", "hooks", "docs", "overrides")
+from project import ROOT, copy_project
+
+__all__ = ["ROOT", "Build", "copy_project", "run_build"]
 
 
 @dataclass
@@ -35,17 +34,6 @@ def run_build(project: Path, site: Path, site_url: str | None = None) -> Build:
         cwd=project, env=env, capture_output=True, text=True, timeout=300,
     )
     return Build(result.returncode, result.stdout + result.stderr, site, project)
-
-
-def copy_project(dest: Path) -> Path:
-    dest.mkdir(parents=True, exist_ok=True)
-    for part in PROJECT_PARTS:
-        src = ROOT / part
-        if src.is_dir():
-            shutil.copytree(src, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(src, dest / part)
-    return dest
 
 
 @pytest.fixture(scope="session")
