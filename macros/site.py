@@ -100,6 +100,7 @@ def setup(env) -> None:
         "cite": lambda ref: _cite(config, ref),
         "endpoint": lambda endpoint_id: _endpoint(config, endpoint_id),
         "provider": lambda provider_id: _provider(config, provider_id),
+        "port": lambda: int(config["ollama"]["default_bind"].rpartition(":")[2]),
     }
     for name, func in macros.items():
         env.macro(func, name)
