@@ -7,6 +7,7 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 COPY mkdocs.yml providers.yml providers.schema.json ./
 COPY macros ./macros
+COPY hooks ./hooks
 COPY overrides ./overrides
 COPY docs ./docs
 # SITE_URL is where readers will open the site; the terminal checker's links point there.
