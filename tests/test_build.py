@@ -85,3 +85,13 @@ def test_published_script_points_back_at_the_site(build_copy) -> None:
     assert 'DOCS_URL = "https://docs.example.test/ollama/"' in published
     assert 'DOCS_URL = "https://docs.example.test/ollama/"' not in source
     assert len(published.splitlines()) == len(source.splitlines())
+
+
+def test_container_recipe_copies_everything_a_build_reads() -> None:
+    from project import PROJECT_PARTS
+
+    copied = set()
+    for line in (ROOT / "Dockerfile").read_text(encoding="utf-8").splitlines():
+        if line.startswith("COPY ") and "--from" not in line:
+            copied.update(part.rstrip("/").removeprefix("./") for part in line.split()[1:-1])
+    assert set(PROJECT_PARTS) <= copied, f"Dockerfile misses {sorted(set(PROJECT_PARTS) - copied)}"
