@@ -151,3 +151,8 @@ def load(root: Path) -> dict:
     _schema_errors(data, schema, CONFIG_NAME)
     _cross_check(data, CONFIG_NAME)
     return data
+
+
+def ollama_port(config: dict) -> int:
+    """Ollama's default port, read from its default bind address (schema: host:port)."""
+    return int(config["ollama"]["default_bind"].rpartition(":")[2])

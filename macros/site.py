@@ -11,9 +11,8 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from . import diagram, facts, strict, tables
-from .config import CONFIG_NAME, ConfigError, load
+from .config import CONFIG_NAME, ConfigError, load, ollama_port
 from .links import cite, relative
-from .markdown import code
 from .terminal import check_script, publish_script
 
 log = logging.getLogger("mkdocs.plugins.macros.providers")
@@ -45,7 +44,7 @@ def checker_settings(config: dict) -> dict:
         "defaultUrl": checker["default_url"],
         "timeoutMs": round(checker["timeout_seconds"] * 1000),
         "minVersion": ollama["min_version"],
-        "defaultPort": int(ollama["default_bind"].rpartition(":")[2]),
+        "defaultPort": ollama_port(config),
         "defaultOrigins": ollama["default_origins"],
         "originsEnv": ollama["origins_env"],
         "maxModelsShown": checker["max_models_shown"],
@@ -96,11 +95,9 @@ def setup(env) -> None:
         "verdict_list": lambda: facts.verdict_list(config, page()),
         "platform_steps": lambda name, value: facts.platform_steps(config, name, value),
         "fact": lambda key: fact(config, key),
-        "code_fact": lambda key: code(fact(config, key)),
         "cite": lambda ref: _cite(config, ref),
-        "endpoint": lambda endpoint_id: _endpoint(config, endpoint_id),
         "provider": lambda provider_id: _provider(config, provider_id),
-        "port": lambda: int(config["ollama"]["default_bind"].rpartition(":")[2]),
+        "port": lambda: ollama_port(config),
     }
     for name, func in macros.items():
         env.macro(func, name)
@@ -111,14 +108,6 @@ def _cite(config: dict, ref: str) -> str:
     if ref.partition(":")[0] not in known:
         return strict.report(f"cite({ref!r}): no such source in {CONFIG_NAME} (known: {', '.join(sorted(known))})")
     return cite(ref, config["sources"])
-
-
-def _endpoint(config: dict, endpoint_id: str) -> dict:
-    found = next((e for e in config["ollama"]["endpoints"] if e["id"] == endpoint_id), None)
-    if found is None:
-        strict.report(f"endpoint({endpoint_id!r}): no such entry in {CONFIG_NAME} ollama.endpoints")
-        return {}
-    return found
 
 
 def _provider(config: dict, provider_id: str) -> dict:

@@ -11,7 +11,7 @@ import ast
 import re
 from pathlib import Path
 
-from .config import CONFIG_NAME, ConfigError
+from .config import CONFIG_NAME, ConfigError, ollama_port
 
 SCRIPT = Path("downloads") / "ollama_check.py"
 DOCS_URL_LINE = re.compile(r'^DOCS_URL = "[^"\n]*"$', re.MULTILINE)
@@ -39,6 +39,7 @@ def expected_constants(config: dict) -> dict[str, tuple[str, object]]:
         "DEFAULT_TIMEOUT": ("checker.timeout_seconds", float(checker["timeout_seconds"])),
         "MAX_MODELS_SHOWN": ("checker.max_models_shown", checker["max_models_shown"]),
         "MIN_VERSION": ("ollama.min_version", ollama["min_version"]),
+        "DEFAULT_PORT": ("ollama.default_bind", ollama_port(config)),
         "DEFAULT_ORIGINS": ("ollama.default_origins", tuple(ollama["default_origins"])),
     }
 
