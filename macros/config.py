@@ -6,7 +6,9 @@ writer sees one line they can act on instead of a traceback.
 
 from __future__ import annotations
 
+import copy
 import json
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -137,11 +139,52 @@ def _cross_check(data: dict, name: str) -> None:
     check_source(data["ollama"]["source"], "ollama.source")
     if "settings" in data:
         check_source(data["settings"]["source"], "settings.source")
+    for index, platform in enumerate(data["platforms"]):
+        for env_name, preset in platform.get("already_set", {}).items():
+            check_source(preset["source"], f"platforms[{index}].already_set.{env_name}.source")
+    for index, field in enumerate(data.get("settings", {}).get("fields", [])):
+        if "source" in field:
+            check_source(field["source"], f"settings.fields[{index}].source")
+    _check_placeholders(data, name)
     for index, item in enumerate(data["diagnosis"]):
         _check_ref(item["browser"], verdicts, f"diagnosis[{index}].browser", "verdict", name)
         _check_ref(item["terminal"], verdicts | failures, f"diagnosis[{index}].terminal", "verdict or failure", name)
     if "ollama" not in providers:
         raise ConfigError(f"{name}: providers: no provider with id 'ollama' (the site is about it)")
+
+
+# Texts that may say "{port}": the macros and the terminal checker fill in Ollama's default port.
+PORT_TEXTS = {"verdicts": ("title", "cause", "fix", "terminal_fix"), "diagnosis": ("cause", "fix"),
+              "network_failures": ("meaning",)}
+PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
+
+
+def _check_placeholders(data: dict, name: str) -> None:
+    """A typo such as {prot} would reach readers as text: only {port} may appear in these texts."""
+    for section, fields in PORT_TEXTS.items():
+        for index, item in enumerate(data[section]):
+            for field in fields:
+                for found in PLACEHOLDER.findall(item.get(field, "")):
+                    if found != "port":
+                        raise ConfigError(f"{name}: {section}[{index}].{field}: unknown placeholder {{{found}}} "
+                                          "(only {port} is filled in)")
+
+
+def with_port(config: dict) -> dict:
+    """A copy of the config whose reader-facing texts carry Ollama's port instead of {port}."""
+    port = str(ollama_port(config))
+    filled = copy.deepcopy(config)
+    for section, fields in PORT_TEXTS.items():
+        for item in filled[section]:
+            for field in fields:
+                if field in item:
+                    item[field] = item[field].replace("{port}", port)
+    for platform in filled["platforms"]:
+        platform["set_env"] = platform["set_env"].replace("{port}", port)
+        for preset in platform.get("already_set", {}).values():
+            preset["value"] = preset["value"].replace("{port}", port)
+            preset["instead"] = preset["instead"].replace("{port}", port)
+    return filled
 
 
 def load(root: Path) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .links import relative
+from .links import cite, relative
 from .markdown import code
 from .origins import origins_value_for
 from .strict import report
@@ -57,12 +57,20 @@ def origins_for(config: Config, origin: str) -> str:
 
 
 def platform_steps(config: Config, name: str, value: str) -> str:
-    """Content tabs, one per platform, that set an Ollama environment variable and restart it."""
+    """Content tabs, one per platform, that set an Ollama environment variable and restart it.
+
+    Where a platform already sets the variable (the ollama/ollama image sets OLLAMA_HOST), its tab
+    shows what matters there instead, with the source that says so.
+    """
     blocks = []
     for p in config["platforms"]:
-        body = p["set_env"].replace("{name}", name).replace("{value}", value).rstrip()
+        preset = p.get("already_set", {}).get(name)
+        steps = preset["instead"] if preset else p["set_env"].replace("{name}", name).replace("{value}", value)
+        body = steps.rstrip()
         lang = p.get("lang", "bash")
         note = f"\n\n    {p['note']}" if p.get("note") else ""
+        if preset:
+            note += f"\n\n    Source: {cite(preset['source'], config['sources'])}."
         indented = "\n".join("    " + line if line else "" for line in body.splitlines())
         blocks.append(f'=== "{p["name"]}"\n\n    ``` {lang}\n{indented}\n    ```{note}\n')
     return "\n".join(blocks)

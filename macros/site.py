@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from . import diagram, facts, strict, tables
-from .config import CONFIG_NAME, ConfigError, load, ollama_port
+from .config import CONFIG_NAME, ConfigError, load, ollama_port, with_port
 from .links import cite, relative
 from .terminal import check_script, publish_script
 
@@ -64,10 +65,11 @@ def checker_settings(config: dict) -> dict:
 def setup(env) -> None:
     root = Path(env.conf["config_file_path"]).parent
     try:
-        config = load(root)
-        check_script(root / env.conf["docs_dir"], config)
+        raw = load(root)
+        check_script(root / env.conf["docs_dir"], raw)
     except ConfigError as exc:
         raise PluginError(str(exc)) from None
+    config = with_port(raw)
     log.info(
         "%s loaded and validated: %d providers, %d features, %d verdicts",
         CONFIG_NAME, len(config["providers"]), len(config["features"]), len(config["verdicts"]),
@@ -81,6 +83,7 @@ def setup(env) -> None:
     macros = {
         "provider_table": lambda: tables.provider_table(config),
         "feature_table": lambda provider=None: tables.feature_table(config, provider),
+        "feature_summary": lambda provider=None, side=None: tables.feature_summary(config, provider, side),
         "app_routes_table": lambda: tables.app_routes_table(config),
         "endpoints_table": lambda: tables.endpoints_table(config),
         "settings_table": lambda: tables.settings_table(config),
@@ -129,4 +132,5 @@ def after_page(env) -> None:
 
 
 def after_build(env) -> None:
-    publish_script(Path(env.conf["site_dir"]), env.conf["site_url"] or "")
+    # Only an address given on purpose: mkdocs.yml falls back to loopback, which the reader may never have served.
+    publish_script(Path(env.conf["site_dir"]), os.environ.get("SITE_URL", ""))

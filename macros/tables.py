@@ -13,8 +13,9 @@ SIDE_LABEL = {"browser": "Browser", "server": "Next.js server"}
 
 
 def provider_name(config: Config, provider_id: str) -> str:
+    """A provider's name; "cloud" names every provider reached through the server, as providers.yml lists them."""
     if provider_id == "cloud":
-        return "OpenAI, Anthropic, Gemini"
+        return ", ".join(p["name"] for p in config["providers"] if p["reached_from"] == "server")
     return next(p["name"] for p in config["providers"] if p["id"] == provider_id)
 
 
@@ -72,6 +73,16 @@ def feature_table(config: Config, provider: str | None = None) -> str:
         rows, 'data-table="features"')
 
 
+def feature_summary(config: Config, provider: str | None = None, side: str | None = None) -> str:
+    """The feature table's rows a page needs (one provider, one side), in three columns; the full table is the
+    API reference's."""
+    rows = [[f["name"], SIDE_LABEL[f["side"]], feature_path(config, f)]
+            for f in config["features"]
+            if (provider is None or f["provider"] == provider)
+            and (side is None or side in (f["side"], f.get("fallback")))]
+    return table(["Feature", "Connects from", "Path"], rows, 'data-table="features-summary"')
+
+
 def app_routes_table(config: Config) -> str:
     rows = [[code(r["route"]), r["purpose"], r["forwards_to"], cite(r["source"], config["sources"])]
             for r in config["app_routes"]]
@@ -90,7 +101,8 @@ def endpoints_table(config: Config) -> str:
 
 def settings_table(config: Config) -> str:
     settings = config["settings"]
-    rows = [[code(f["name"]), f["type"], "—" if f.get("default") is None else code(f["default"]), f["meaning"]]
+    rows = [[code(f["name"]), f["type"], "—" if f.get("default") is None else code(f["default"]),
+             f["meaning"] + (f" ({cite(f['source'], config['sources'])})" if f.get("source") else "")]
             for f in settings["fields"]]
     return table(["Field", "Type", "Default", "Meaning"], rows, 'data-table="settings"')
 
@@ -116,10 +128,14 @@ def network_failures_table(config: Config) -> str:
 
 def diagnosis_table(config: Config, page: str) -> str:
     titles = {v["id"]: v["title"] for v in config["verdicts"]}
-    titles |= {f["id"]: f["title"] for f in config["network_failures"]}
+    failures = {f["id"]: f["title"] for f in config["network_failures"]}
+    titles |= failures
     rows = []
     for d in config["diagnosis"]:
         terminal = f"{code(d['terminal'])} ({titles[d['terminal']]})"
+        if d["terminal"] in failures:  # the script's headline: "Verdict: unreachable (no-route) - No route to host"
+            verdict = "timeout" if d["terminal"] == "timed-out" else "unreachable"
+            terminal = f"{code(verdict)} ({code(d['terminal'])}: {titles[d['terminal']]})"
         if d.get("where"):
             terminal += f", on {d['where']}"
         browser = f"{code(d['browser'])} ({titles[d['browser']]})"

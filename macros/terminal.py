@@ -35,6 +35,9 @@ def expected_constants(config: dict) -> dict[str, tuple[str, object]]:
     return {
         "VERDICTS": ("verdicts[].id", tuple(v["id"] for v in config["verdicts"])),
         "TITLES": ("verdicts[].title", {v["id"]: v["title"] for v in config["verdicts"]}),
+        "FIXES": ("verdicts[].terminal_fix (else .fix)",
+                  {v["id"]: v.get("terminal_fix", v["fix"]) for v in config["verdicts"]}),
+        "FAILURE_TITLES": ("network_failures[].title", {f["id"]: f["title"] for f in config["network_failures"]}),
         "DEFAULT_URL": ("checker.default_url", checker["default_url"]),
         "DEFAULT_TIMEOUT": ("checker.timeout_seconds", float(checker["timeout_seconds"])),
         "MAX_MODELS_SHOWN": ("checker.max_models_shown", checker["max_models_shown"]),

@@ -76,6 +76,15 @@ CASES = {
         replace("providers.yml", "  min_version: 0.1.45", "  min_version: 0.1.46"),
         ["providers.yml: ollama.min_version: differs from MIN_VERSION in"],
     ),
+    "script fix drift": (
+        replace("providers.yml", "    fix: Pull a model on the Ollama host, e.g. ollama pull llama3.2.",
+                "    fix: Pull a model on the Ollama host first, e.g. ollama pull llama3.2."),
+        ["providers.yml: verdicts[].terminal_fix (else .fix): differs from FIXES in"],
+    ),
+    "unknown placeholder in a verdict": (
+        replace("providers.yml", "Check the port ({port} by default)", "Check the port ({prot} by default)"),
+        ["providers.yml: verdicts[6].fix: unknown placeholder {prot}"],
+    ),
     "undefined variable in a page": (
         append("docs/security.md", "\n{{ ollama_default_url }}\n"),
         ["docs/security.md: undefined variable 'ollama_default_url'"],

@@ -30,7 +30,7 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, Build
 from macros import origins as site_origins
 from macros.config import load as load_config
 from macros.terminal import expected_constants, publish_script, script_constants
@@ -196,9 +196,13 @@ def test_refused_origin_is_cors_blocked_with_the_exact_ollama_origins_value() ->
     assert proc.returncode == 1 and text.returncode == 1
     assert data["verdict"] == "cors-blocked"
     assert data["ollama_origins"] == "http://docs.test:8000"
-    assert "not in Ollama's default origins" in row(data, "cors")["detail"]
+    assert "not one of Ollama's default origins" in row(data, "cors")["detail"]
     assert data["link"].endswith("#cors-blocked")
     assert "OLLAMA_ORIGINS=http://docs.test:8000" in [line.strip() for line in text.stdout.splitlines()]
+    # The fix is said once: the generic sentence, then the exact value on its own line.
+    assert text.stdout.count("OLLAMA_ORIGINS=") == 1, text.stdout
+    assert text.stdout.count("restart Ollama") == 1, text.stdout
+    assert data["fix"] == checker.fix_text("cors-blocked")
     assert "http://docs.test:8000" in origins_sent  # the normalised origin went to the server
 
 
@@ -208,16 +212,20 @@ def test_admitted_origin_passes() -> None:
     assert proc.returncode == 0
     assert data["verdict"] == "ok"
     assert row(data, "cors")["status"] == "pass"
-    assert "(in Ollama's default origins)" in row(data, "cors")["detail"]
+    assert "(one of Ollama's default origins)" in row(data, "cors")["detail"]
     assert data["ollama_origins"] is None
 
 
-def test_origin_admitted_by_ollama_origins_says_it_is_not_a_default() -> None:
+def test_origin_admitted_by_ollama_origins_says_the_setting_admits_it() -> None:
     with OllamaEmulator(extra_origins=["http://docs.test:8000"]) as emu:
         proc, data = run_json(emu.url, "--origin", "http://docs.test:8000")
     assert proc.returncode == 0
+    detail = row(data, "cors")["detail"]
     assert row(data, "cors")["status"] == "pass"
-    assert "not in Ollama's default origins" in row(data, "cors")["detail"]
+    # A pass must not read like a refusal: it says which setting admits the origin.
+    assert detail == ("Ollama admits Origin http://docs.test:8000: its OLLAMA_ORIGINS setting adds it to the "
+                      "default origins")
+    assert "not" not in detail.split()
 
 
 def test_host_header_guard_behind_a_name_ollama_does_not_know(monkeypatch: pytest.MonkeyPatch,
@@ -239,7 +247,7 @@ def test_host_header_guard_behind_a_name_ollama_does_not_know(monkeypatch: pytes
     assert code == 1
     assert data["verdict"] == "not-ollama"
     assert data["link"] == checker.DOCS_URL + GUIDE + "#host-header-guard"
-    assert "Host: localhost:11434" in data["fix"]
+    assert f"Host: localhost:{checker.DEFAULT_PORT}" in data["fix"]
     assert "Host-header guard" in row(data, "identity")["detail"]
 
 
@@ -366,6 +374,7 @@ def test_macos_no_route_to_a_lan_host_explains_local_network_privacy(
     monkeypatch.setattr(checker.platform, "system", lambda: "Darwin")
     monkeypatch.setattr(checker, "_macos_version", lambda: "15.3")
     monkeypatch.setattr(checker, "_same_subnet", lambda ip: True)
+    monkeypatch.setattr(checker, "_running_as_root", lambda: False)  # CI may run as root, which macOS exempts
     for name in ("__CFBundleIdentifier", "SSH_CONNECTION", "SSH_TTY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("TERM_PROGRAM", "vscode")
@@ -376,6 +385,14 @@ def test_macos_no_route_to_a_lan_host_explains_local_network_privacy(
     assert data["failure"]["class"] == "no-route" and data["failure"]["errno_name"] == "EHOSTUNREACH"
     assert data["link"] == checker.DOCS_URL + GUIDE + "#local-network-privacy"
     assert "Privacy & Security > Local Network" in data["fix"] and "Visual Studio Code" in data["fix"]
+    # "No route to host" is also what a host that is down gives: the fix starts with the comparison.
+    assert data["fix"].startswith("Confirm first: run the same command from Apple's Terminal, over ssh, or with sudo")
+    checker.main(["192.168.1.20"])
+    text = capsys.readouterr().out
+    # The headline names the same case as the diagnosis table's row for Local Network privacy.
+    row_terminal = next(d["terminal"] for d in load_config(ROOT)["diagnosis"] if d["id"] == "local-network-privacy")
+    assert f"Verdict: unreachable ({row_terminal}) - {checker.FAILURE_TITLES[row_terminal]}" in text
+    assert "Nothing answers at that address" not in text
 
 
 # --- invalid addresses and bad arguments ----------------------------------------------------------
@@ -413,6 +430,9 @@ def test_invalid_url_exits_2_in_text_and_json(url: str, problem: str) -> None:
         (["--bogus"], "unrecognized arguments: --bogus"),
         (["http://a:11434", "http://b:11434"], "give one URL, not 2"),
         (["--origin", "docs.test"], "is not an origin"),
+        (["--origin", "http://a.test:3000, http://b.test:3000"], "holds more than one origin"),
+        (["--origin", "http://a.test:3000,http://b.test:3000"], "holds more than one origin"),
+        (["--origin", "http://a.test:30x0"], "the port '30x0' is not a number"),
         (["--model", " "], "--model needs a model name"),
     ],
 )
@@ -587,6 +607,59 @@ def test_failure_classes(exc: BaseException, cls: str, name: str | None) -> None
     assert failure.as_json()["curl_exit"] == checker.CURL_EXIT[cls]
 
 
+def test_macos_dot_local_name_that_does_not_resolve_points_at_local_network_privacy(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    def lookup(host: str, *args: Any, **kwargs: Any) -> Any:
+        raise socket.gaierror(socket.EAI_NONAME, "nodename nor servname provided, or not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", lookup)
+    monkeypatch.setattr(checker.platform, "system", lambda: "Darwin")
+    code = checker.main(["http://ollama.local:11434", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert data["failure"]["class"] == "dns" and data["failure"]["curl_exit"] == 6
+    assert ".local name needs the Local Network permission just to resolve" in data["fix"]
+
+
+def test_messages_take_the_port_from_default_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    tree = ast.parse(SCRIPT.read_text(encoding="utf-8"))
+    literal = str(checker.DEFAULT_PORT)
+    allowed = {"DEFAULT_URL", "DEFAULT_PORT"}
+    for node in tree.body:
+        names = {t.id for t in getattr(node, "targets", []) if isinstance(t, ast.Name)}
+        if names & allowed:
+            continue
+        for inner in ast.walk(node):
+            if isinstance(inner, ast.Constant) and literal in str(inner.value):
+                raise AssertionError(f"line {inner.lineno} spells the port: {inner.value!r}")
+    monkeypatch.setattr(checker, "DEFAULT_PORT", 8080)
+    assert "OLLAMA_HOST=0.0.0.0:8080" in checker.fix_text("unreachable")
+    assert "(8080 by default)" in checker.fix_text("not-ollama")
+
+
+def test_fixes_are_providers_yml_texts_with_the_port_filled_in() -> None:
+    config = load_config(ROOT)
+    port = str(checker.DEFAULT_PORT)
+    for verdict in config["verdicts"]:
+        expected = verdict.get("terminal_fix", verdict["fix"]).replace("{port}", port)
+        assert checker.fix_text(verdict["id"]) == expected, verdict["id"]
+
+
+def test_source_hands_out_no_loopback_links_and_says_where_paths_lead() -> None:
+    assert checker.DOCS_URL == ""  # only a build with SITE_URL writes an address in
+    with OllamaEmulator() as emu:
+        proc = run(emu.url)
+    assert proc.returncode == 0
+    more = next(line for line in proc.stdout.splitlines() if line.startswith("More:"))
+    assert more == f"More:    {GUIDE}#ok (a page of the site this script came from)"
+    assert "127.0.0.1:8000" not in proc.stdout and "localhost:8000" not in proc.stdout
+
+
+def test_build_without_site_url_publishes_no_loopback_address(built_site: Build) -> None:
+    published = (built_site.site / "downloads" / SCRIPT.name).read_text(encoding="utf-8")
+    assert 'DOCS_URL = ""' in published.splitlines()
+
+
 def test_network_failure_ids_match_the_site() -> None:
     config = yaml.safe_load((ROOT / "providers.yml").read_text(encoding="utf-8"))
     site = {item["id"]: item["curl_exit"] for item in config.get("network_failures", [])}
@@ -594,9 +667,9 @@ def test_network_failure_ids_match_the_site() -> None:
 
 
 def lnp(system: str = "Darwin", version: str = "15.1", err: int = errno.EHOSTUNREACH, ip: str = "192.168.1.20",
-        same_subnet: bool = True, env: dict[str, str] | None = None) -> dict[str, str] | None:
+        same_subnet: bool = True, env: dict[str, str] | None = None, is_root: bool = False) -> dict[str, str] | None:
     return checker.local_network_privacy(system, version, err, ip, same_subnet,
-                                         {"TERM_PROGRAM": "vscode"} if env is None else env)
+                                         {"TERM_PROGRAM": "vscode"} if env is None else env, is_root)
 
 
 def test_local_network_privacy_on_macos_15_names_the_app_and_the_setting() -> None:
@@ -605,6 +678,7 @@ def test_local_network_privacy_on_macos_15_names_the_app_and_the_setting() -> No
     assert found["app"] == "Visual Studio Code"
     assert "System Settings > Privacy & Security > Local Network" in found["fix"]
     assert "Visual Studio Code" in found["fix"] and "quit" in found["fix"]
+    assert "Apple's Terminal, over ssh, or with sudo" in found["fix"]
     assert found["link"] == checker.DOCS_URL + GUIDE + "#local-network-privacy"
     assert lnp(version="26.0") is not None  # macOS Tahoe numbers its releases 26
 
@@ -620,6 +694,7 @@ def test_local_network_privacy_on_macos_15_names_the_app_and_the_setting() -> No
         {"same_subnet": False},
         {"ip": "127.0.0.1"},
         {"env": {"TERM_PROGRAM": "iTerm.app", "SSH_CONNECTION": "10.0.0.2 50000 10.0.0.3 22"}},
+        {"is_root": True},
     ],
 )
 def test_local_network_privacy_does_not_apply(case: dict[str, Any]) -> None:

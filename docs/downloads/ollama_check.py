@@ -33,8 +33,9 @@ from urllib.parse import urlsplit
 
 # The same verdict vocabulary as the browser checker and the site (the site build compares them).
 VERDICTS = ("ok", "invalid-url", "mixed-content", "cors-blocked", "unreachable", "timeout", "not-ollama", "no-models", "model-missing", "version-too-old")  # noqa: E501
-# The site rewrites this line when it publishes the script, so links lead back to that site.
-DOCS_URL = "http://127.0.0.1:8000/"
+# The site rewrites this line when it is built with SITE_URL, so links lead back to that site. Left
+# empty, links are printed as paths within the site, never as an address the reader may not serve.
+DOCS_URL = ""
 DEFAULT_URL = "http://localhost:11434"
 DEFAULT_TIMEOUT = 5.0
 MIN_VERSION = "0.1.45"
@@ -65,19 +66,31 @@ TITLES = {
     "model-missing": "The model is not installed",
     "version-too-old": "Ollama is too old",
 }
+# The fix for each verdict, as providers.yml words it for the terminal (the site build compares them);
+# {port} is DEFAULT_PORT.
 FIXES = {
     "ok": "Nothing to fix. If MarkItUp still fails, run the browser checker and compare.",
-    "invalid-url": "Give the address as scheme, host and port only, such as http://192.168.1.20:11434.",
+    "invalid-url": "Enter the address as scheme, host and port only, such as http://192.168.1.20:{port}.",
     "mixed-content": "Open the site (or MarkItUp) over http on your LAN, or put Ollama behind https.",
-    "cors-blocked": "Add the origin to OLLAMA_ORIGINS on the Ollama host and restart Ollama.",
-    "unreachable": "Check the address and that Ollama listens on the network (OLLAMA_HOST=0.0.0.0:11434), "
-    "then any firewall in between.",
-    "timeout": "Check that the host is up and that no firewall drops the packets; a loading model can also "
+    "cors-blocked": "Add the origin to OLLAMA_ORIGINS on the Ollama host (after a comma if it already holds origins, "
+    "no spaces) and restart Ollama. The variable adds to Ollama's default origins; it never replaces them.",
+    "unreachable": "Check the address and that Ollama listens on the network (OLLAMA_HOST=0.0.0.0:{port}), then any "
+    "firewall in between.",
+    "timeout": "Check that the host is up and that no firewall drops the packets; a large model loading can also "
     "hold a reply (try a longer --timeout).",
-    "not-ollama": "Check the port (11434 by default) and any reverse proxy in front of Ollama.",
+    "not-ollama": "Check the port ({port} by default) and any reverse proxy in front of Ollama.",
     "no-models": "Pull a model on the Ollama host, e.g. ollama pull llama3.2.",
     "model-missing": "Pull that model on the Ollama host, or pick one from the list.",
-    "version-too-old": "Update Ollama on its host (these pages support " + MIN_VERSION + " and later).",
+    "version-too-old": "Update Ollama on its host.",
+}
+# Network failure classes as the site names them (providers.yml network_failures, compared by the build).
+FAILURE_TITLES = {
+    "dns": "Name not resolved",
+    "refused": "Connection refused",
+    "no-route": "No route to host",
+    "timed-out": "Timed out",
+    "empty-reply": "Empty reply",
+    "reset": "Connection reset",
 }
 # Most serious first: the verdict is the first of these that any check raised.
 PRECEDENCE = ("invalid-url", "unreachable", "timeout", "not-ollama", "version-too-old", "cors-blocked",
@@ -118,7 +131,12 @@ BUNDLE_IDS = {
 
 
 def link(anchor: str) -> str:
+    """Where a section is: a full address on a published copy, else its path within the site."""
     return DOCS_URL + GUIDE + "#" + anchor
+
+
+def fix_text(verdict: str) -> str:
+    return FIXES[verdict].replace("{port}", str(DEFAULT_PORT))
 
 
 # --- addresses --------------------------------------------------------------------------------------
@@ -154,7 +172,7 @@ def _has_scheme(text: str) -> bool:
 def normalise_url(raw: str) -> Target:
     """Reduce what a person typed to scheme://host[:port], as the browser checker does.
 
-    No scheme: http:// is assumed, and port 11434 when no port is given either. A pasted path
+    No scheme: http:// is assumed, and DEFAULT_PORT when no port is given either. A pasted path
     such as /api/tags is dropped. Raises UrlError naming the problem.
     """
     text = raw.strip()
@@ -222,12 +240,15 @@ def normalise_origin(raw: str) -> str:
     text = raw.strip()
     if text == "null":  # what a page opened from disk sends
         return text
+    if "," in text or any(c.isspace() for c in text):
+        raise ValueError(f"{raw!r} holds more than one origin (or a space); give one, e.g. http://192.168.1.20:3000, "
+                         "and run the check once for each")
     if "://" not in text:
         raise ValueError(f"{raw!r} is not an origin; give scheme, host and port, e.g. http://192.168.1.20:3000")
     try:
         parts = urlsplit(text)
-        port = parts.port
-    except ValueError as exc:
+        port = _checked_port(parts.netloc)
+    except (ValueError, UrlError) as exc:
         raise ValueError(f"{raw!r} is not a usable origin: {exc}") from None
     if not parts.hostname:
         raise ValueError(f"{raw!r} has no host")
@@ -296,7 +317,7 @@ def macos_major(version: str) -> int:
 
 
 def local_network_privacy(system: str, mac_version: str, err_no: Optional[int], target_ip: Optional[str],
-                          same_subnet: bool, env: Mapping[str, str]) -> Optional[Dict[str, str]]:
+                          same_subnet: bool, env: Mapping[str, str], is_root: bool = False) -> Optional[Dict[str, str]]:
     """Explain an EHOSTUNREACH as macOS Local Network privacy, or return None when it is not that.
 
     From macOS 15, a program that has not been granted Local Network access gets "No route to
@@ -313,17 +334,22 @@ def local_network_privacy(system: str, mac_version: str, err_no: Optional[int], 
             return None
     except ValueError:
         return None
-    if env.get("SSH_CONNECTION") or env.get("SSH_TTY"):
-        return None  # sessions started by sshd are exempt
+    if env.get("SSH_CONNECTION") or env.get("SSH_TTY") or is_root:
+        return None  # sessions started by sshd, and programs running as root, are exempt (TN3179)
     app = terminal_app(env)
-    detail = (f"macOS Local Network privacy blocked {target_ip}: {app} lacks the Local Network permission, "
-              "so every program started from it gets 'No route to host' for hosts on this subnet "
-              "(the browser has its own permission and may work).")
+    detail = (f"'No route to host' for {target_ip} on this Mac's own subnet: most likely macOS Local Network privacy "
+              f"({app} lacks the Local Network permission, and so does every program started from it; the browser "
+              "has its own). A host on this subnet that is down gives the same error.")
     if app == "Terminal":
-        detail += " Apple's Terminal is normally allowed automatically; if this persists, also check firewalls."
-    fix = (f"System Settings > Privacy & Security > Local Network: turn it on for {app}, "
-           f"then quit {app} completely and reopen it.")
+        detail += " Apple's Terminal is allowed automatically, so here the host is more likely down or unreachable."
+    fix = (f"Confirm first: run the same command from Apple's Terminal, over ssh, or with sudo. If it works there, "
+           f"turn {app} on in System Settings > Privacy & Security > Local Network and run it again (quit and reopen "
+           f"{app} if it still fails). If it fails there too, the host is down or not on this network.")
     return {"app": app, "detail": detail, "fix": fix, "link": link("local-network-privacy")}
+
+
+def _running_as_root() -> bool:
+    return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
 def _macos_version() -> str:
@@ -525,7 +551,7 @@ class Run:
     stop: Optional[str] = None  # why later checks are skipped
 
     def raise_verdict(self, verdict: str, fix: Optional[str] = None, where: Optional[str] = None) -> None:
-        self.raised.setdefault(verdict, (fix or FIXES[verdict], where or link(verdict)))
+        self.raised.setdefault(verdict, (fix or fix_text(verdict), where or link(verdict)))
 
     def verdict(self) -> str:
         return next((v for v in PRECEDENCE if v in self.raised), "ok")
@@ -567,7 +593,7 @@ def _failure_fix(failure: Failure, target: Target, timeout: float) -> Tuple[Opti
         system = platform.system()
         if system == "Darwin":  # only here is the permission question worth two subprocesses
             lnp = local_network_privacy(system, _macos_version(), failure.errno, failure.address,
-                                        _same_subnet(failure.address), os.environ)
+                                        _same_subnet(failure.address), os.environ, _running_as_root())
             if lnp:
                 failure.message = lnp["detail"]
                 return lnp["fix"], lnp["link"]
@@ -576,13 +602,17 @@ def _failure_fix(failure: Failure, target: Target, timeout: float) -> Tuple[Opti
 
 def _class_fix(failure: Failure, target: Target, timeout: float) -> Optional[str]:
     local = _is_loopback(target.host)
+    if failure.cls == "dns" and target.host.lower().rstrip(".").endswith(".local") and platform.system() == "Darwin":
+        return (f"The name {target.host} does not resolve. On macOS 15 and later a .local name needs the Local Network "
+                "permission just to resolve: try the IP address, or the same command from Apple's Terminal.")
     if failure.cls == "dns":
         return f"The name {target.host} does not resolve on this machine: check its spelling, or use the IP address."
     if failure.cls == "refused" and local:
         return f"Nothing listens on port {target.port} here: start Ollama (the app, or `ollama serve`), check the port."
     if failure.cls == "refused":
         return (f"{target.host} is up but nothing listens on port {target.port}. Ollama listens on 127.0.0.1 only "
-                "unless OLLAMA_HOST=0.0.0.0:11434 is set on that machine (then restart it); check the port too.")
+                f"unless OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT} is set on that machine (then restart it); check the port "
+                "too.")
     if failure.cls == "no-route":
         return "This machine has no route to that address: check the address, that the host is on and on your " \
                "network, any VPN, and its firewall."
@@ -641,9 +671,9 @@ def check_identity(run: Run) -> Tuple[str, str]:
         # its own fix and anchor, since the generic not-ollama fix would not help.
         run.raise_verdict(
             "not-ollama",
-            "A reverse proxy must send the Host header `Host: localhost:11434` (nginx: proxy_set_header Host "
-            f"localhost:11434); or use localhost or an IP address instead of the name {run.target.host}; or let "
-            "Ollama listen on the network (OLLAMA_HOST=0.0.0.0:11434), where the guard is off.",
+            f"A reverse proxy must send the Host header `Host: localhost:{DEFAULT_PORT}` (nginx: proxy_set_header "
+            f"Host localhost:{DEFAULT_PORT}); or use localhost or an IP address instead of the name {run.target.host}; "
+            f"or let Ollama listen on the network (OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT}), where the guard is off.",
             link("host-header-guard"))
         return "fail", ("HTTP 403 with no Origin sent: Ollama's Host-header guard refuses the Host name "
                         f"{run.target.host!r} (Ollama listens on loopback behind a proxy or a name it does not know)")
@@ -684,7 +714,8 @@ def check_version(run: Run) -> Tuple[str, str]:
 def check_cors(run: Run) -> Tuple[str, str]:
     assert run.target is not None and run.options.origin is not None
     origin = normalise_origin(run.options.origin)
-    known = "in Ollama's default origins" if in_default_origins(origin) else "not in Ollama's default origins"
+    default = in_default_origins(origin)
+    known = "one of Ollama's default origins" if default else "not one of Ollama's default origins"
     try:
         reply = http_get(run.target, "/api/version", run.options.timeout, {"Origin": origin})
     except (RequestFailed, NotHttp) as exc:
@@ -693,9 +724,8 @@ def check_cors(run: Run) -> Tuple[str, str]:
     if reply.status == 403:
         # A page opened from disk sends "null", which Ollama can only admit with "*".
         run.ollama_origins = "*" if origin == "null" else origin
-        run.raise_verdict("cors-blocked", f"On the Ollama host set OLLAMA_ORIGINS={run.ollama_origins} (add it with a "
-                          "comma to any value already set, no spaces) and restart Ollama.")
-        return "fail", f"Ollama refuses Origin {origin} with HTTP 403 ({known})"
+        run.raise_verdict("cors-blocked")
+        return "fail", f"Ollama refuses Origin {origin} with HTTP 403 ({known}, and OLLAMA_ORIGINS does not admit it)"
     if reply.status != 200:
         return "warn", f"HTTP {reply.status} with Origin {origin} ({known})"
     if allowed is None:
@@ -705,7 +735,9 @@ def check_cors(run: Run) -> Tuple[str, str]:
         run.ollama_origins = origin
         run.raise_verdict("cors-blocked")
         return "fail", f"Origin {origin} ({known}) got Access-Control-Allow-Origin: {allowed}"
-    return "pass", f"Ollama admits Origin {origin} ({known})"
+    if default:
+        return "pass", f"Ollama admits Origin {origin} ({known})"
+    return "pass", f"Ollama admits Origin {origin}: its OLLAMA_ORIGINS setting adds it to the default origins"
 
 
 def check_models(run: Run) -> Tuple[str, str]:
@@ -775,7 +807,7 @@ def exit_status(verdict: str) -> int:
 
 def report(run: Run) -> Dict[str, Any]:
     verdict = run.verdict()
-    fix, where = run.raised.get(verdict, (FIXES[verdict], link(verdict)))
+    fix, where = run.raised.get(verdict, (fix_text(verdict), link(verdict)))
     return {
         "verdict": verdict,
         "title": TITLES[verdict],
@@ -810,15 +842,19 @@ def render_text(result: Dict[str, Any], colour: bool) -> str:
         ms = "" if row["ms"] is None else f"{row['ms']} ms"
         lines.append(f"  {mark}  {row['id']:<8} {ms:>8}  {row['detail']}")
     verdict = result["verdict"]
-    lines += ["", paint("1", f"Verdict: {verdict} - {result['title']}"), f"Fix:     {result['fix']}"]
+    failure = (result["failure"] or {}).get("class")
+    headline = f"{verdict} ({failure}) - {FAILURE_TITLES[failure]}" if failure in FAILURE_TITLES else \
+        f"{verdict} - {result['title']}"
+    lines += ["", paint("1", f"Verdict: {headline}"), f"Fix:     {result['fix']}"]
     if result["ollama_origins"]:
         lines += ["On the Ollama host, set:", f"  OLLAMA_ORIGINS={result['ollama_origins']}"]
     if result["failure"] and result["failure"]["curl_exit"] is not None:
         lines.append(f"curl:    the same failure makes curl exit {result['failure']['curl_exit']} "
                      f"({link('curl-exit-codes')})")
-    lines.append(f"More:    {result['link']}")
+    where = "" if DOCS_URL else " (a page of the site this script came from)"
+    lines.append(f"More:    {result['link']}{where}")
     if verdict != "invalid-url":
-        lines.append(f"Browser and terminal disagree? {DOCS_URL}diagnosis/")
+        lines.append(f"Browser and terminal disagree? {DOCS_URL}diagnosis/{where}")
     return "\n".join(lines)
 
 
@@ -852,7 +888,7 @@ def parse_args(argv: List[str]) -> Options:
     parser = ArgumentParser(
         prog=SCRIPT_NAME, allow_abbrev=False,
         description="Check whether an Ollama server answers, read-only, and say what to fix.",
-        epilog=f"Verdicts and fixes: {DOCS_URL}{GUIDE}")
+        epilog=f"Verdicts and fixes: {DOCS_URL}{GUIDE}" + ("" if DOCS_URL else " on the site this script came from"))
     parser.add_argument("url", nargs="*", help=f"Ollama's address (default {DEFAULT_URL})")
     parser.add_argument("--model", help="a model that must be installed, e.g. llama3.2")
     parser.add_argument("--origin", type=origin_argument,
