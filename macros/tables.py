@@ -48,7 +48,8 @@ def works_when_only(feature: dict, side: str) -> str:
 def provider_table(config: Config) -> str:
     rows = []
     for p in config["providers"]:
-        reach = "Browser → Ollama, directly" if p["reached_from"] == "browser" else "Browser → Next.js route → provider"
+        reach = f"Browser → {p['name']}, directly" if p["reached_from"] == "browser" else \
+            "Browser → Next.js route → provider"
         key = "Required, kept on the server" if p["api_key"] else "None"
         rows.append([p["name"], key, code(p["default_base_url"]), code(p["default_model"]), reach,
                      cite(p["source"], config["sources"])])

@@ -51,6 +51,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Build:
         put(config, key, value)
     config["providers"][3]["default_model"] = "granite-test-model"
     config["verdicts"][3]["title"] = "Ollama turns this page away"
+    config["providers"][2]["name"] = "Google AI Studio"  # was Gemini: no page may spell the old name
     text = "# yaml-language-server: $schema=./providers.schema.json\n" + yaml.safe_dump(config, sort_keys=False)
     (project / "providers.yml").write_text(text, encoding="utf-8")
     # The terminal checker carries its own copies, and the build insists they match: move them too.
@@ -90,3 +91,10 @@ def test_model_and_verdict_title_follow_the_config(edited: Build) -> None:
     guide = (edited.site / "changelogs/ollama/OLLAMA_TROUBLESHOOTING/index.html").read_text(encoding="utf-8")
     assert "Ollama turns this page away" in guide
     assert "Ollama refuses this page" not in guide
+
+
+def test_renamed_provider_changes_every_page_that_named_it(built_site: Build, edited: Build) -> None:
+    before = pages_with(built_site.site, "Gemini")
+    assert before, "no page names Gemini; pick a provider the site names"
+    assert before <= pages_with(edited.site, "Google AI Studio")
+    assert not pages_with(edited.site, "Gemini"), f"still named on {sorted(pages_with(edited.site, 'Gemini'))}"
