@@ -604,7 +604,7 @@ def proxy_sentence(proxy: Dict[str, Any]) -> str:
         return f"{seen} is set, but the NO_PROXY entry {proxy['exempted_by']!r} exempts this address."
     if proxy["node_use_env_proxy"]:
         return (f"{seen} applies to this address and NODE_USE_ENV_PROXY is on: a MarkItUp server started from this "
-                "shell on Node 22.21 or later sends its Ollama requests through that proxy, while this script "
+                "shell on Node 22.21+ or 24+ sends its Ollama requests through that proxy, while this script "
                 "connected directly. Add the host to NO_PROXY, or turn NODE_USE_ENV_PROXY off, before npm run dev "
                 f"({link('shell-proxy')}).")
     return (f"{seen} applies to this address; this script connected directly without it, as Node's fetch "
