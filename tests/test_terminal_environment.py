@@ -118,7 +118,7 @@ def test_wsl_distro_variable_alone_names_wsl2_and_both_ways_out(root: Path) -> N
                                           "networking_mode": None, "host_address": None}
     assert data["link"].endswith("#wsl2")
     fix = data["fix"]
-    assert "Inside WSL2" in fix and "not Windows" in fix
+    assert "inside WSL2" in fix and "is the Linux VM, not Windows" in fix
     # Way out 1: mirrored networking, where it is set, on which Windows, and the restart.
     assert "networkingMode=mirrored" in fix and "[wsl2]" in fix and "%USERPROFILE%\\.wslconfig" in fix
     assert "Windows 11 22H2" in fix and "wsl --shutdown" in fix

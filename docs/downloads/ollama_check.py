@@ -573,8 +573,9 @@ def wsl_loopback_fix(target: Target, wsl: Wsl) -> str:
     mode = (f"networking mode {wsl.networking}, from wslinfo" if wsl.networking
             else "networking mode not reported: this WSL has no wslinfo")
     host = wsl.host_address or "<the address that `ip route show | grep -i default` names>"
-    return (f"Inside WSL2 ({mode}), {target.host} is the Linux VM, not Windows, so an Ollama running on Windows "
-            "is not reached from here, nor from `npm run dev` started here, while Windows' browser reaches it. "
+    return (f"Nothing listens on port {target.port} inside WSL. If Ollama runs on Windows: inside WSL2 ({mode}), "
+            f"{target.host} is the Linux VM, not Windows, so that Ollama is not reached from here, nor from "
+            "`npm run dev` started here, while a browser on Windows reaches it. "
             "Either turn on mirrored networking: in %USERPROFILE%\\.wslconfig put networkingMode=mirrored under "
             "[wsl2] (Windows 11 22H2 or later), run `wsl --shutdown` in Windows, and reopen WSL. Or let Ollama on "
             f"Windows listen beyond loopback (OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT}, then restart it), allow inbound "
