@@ -418,7 +418,11 @@ def _read(root: str, path: str) -> Optional[str]:
 
 
 def detect_wsl(env: Mapping[str, str], root: str) -> Optional[Wsl]:
-    """WSL if its variable is set or the kernel release names Microsoft; either is enough."""
+    """WSL if its variable is set or the kernel release names Microsoft; either is enough.
+
+    WSL's init sets WSL_DISTRO_NAME (microsoft/WSL src/linux/init/config.cpp), but a shell
+    started another way may lack it; WSL's kernels carry "microsoft" in their release name.
+    """
     evidence = []
     distro = env.get("WSL_DISTRO_NAME") or None
     if distro:
@@ -459,7 +463,10 @@ def default_gateway(root: str) -> Optional[str]:
 
 
 def detect_container(root: str) -> Optional[str]:
-    """The evidence that this runs in a container: Docker's marker file, or a runtime in the cgroup."""
+    """The evidence that this runs in a container: Docker's marker file, or a runtime in the cgroup.
+
+    Docker creates /.dockerenv in every container's init layer (moby daemon/initlayer).
+    """
     if os.path.exists(os.path.join(root, ".dockerenv")):
         return "/.dockerenv"
     for line in (_read(root, "/proc/1/cgroup") or "").splitlines():
