@@ -21,6 +21,7 @@ import json
 import os
 import platform
 import re
+import shutil
 import socket
 import ssl
 import subprocess
@@ -383,6 +384,267 @@ def _same_subnet(ip: str) -> bool:
     return (address.is_private or address.is_link_local) and not address.is_loopback
 
 
+# --- where this script runs: WSL, a container, a proxy in the shell ---------------------------------
+# A refused localhost means something else inside WSL2 or a container, and a proxy variable may
+# send MarkItUp's server somewhere this script does not go. These functions find out, so the fix
+# and the output can say so. They only read files and run `wslinfo`; they never send anything.
+
+# Tests point the file system at a temporary directory; nothing else should set this variable.
+ROOT_ENV = "OLLAMA_CHECK_ROOT"
+# What `wslinfo --networking-mode` prints (microsoft/WSL src/linux/init/wslinfo.cpp).
+WSL_MODES = ("nat", "mirrored", "bridged", "consomme", "none", "wsl1")
+# Words a container runtime leaves in the cgroup path of process 1 (cgroup v1; v2 shows only "/").
+CGROUP_RUNTIMES = ("docker", "containerd", "kubepods", "libpod", "lxc")
+
+
+@dataclass
+class Wsl:
+    evidence: List[str]  # what gave WSL away: its variable, its kernel, or both
+    distro: Optional[str]
+    networking: Optional[str]  # as wslinfo reports it; None when WSL does not say
+    host_address: Optional[str]  # the default gateway, which is Windows as seen from WSL2 in NAT mode
+
+    def as_json(self) -> Dict[str, Any]:
+        return {"evidence": self.evidence, "distro": self.distro, "networking_mode": self.networking,
+                "host_address": self.host_address}
+
+
+@dataclass
+class Proxy:
+    variable: str  # the name as set, e.g. http_proxy or HTTPS_PROXY
+    value: str  # with any password hidden
+    applies: bool  # False when NO_PROXY exempts the target
+    exempted_by: Optional[str]  # the NO_PROXY entry that matched
+    node_use_env_proxy: bool  # whether a Node server started from this shell would use it
+
+    def as_json(self) -> Dict[str, Any]:
+        return {"variable": self.variable, "value": self.value, "applies": self.applies,
+                "exempted_by": self.exempted_by, "used_by_this_script": False,
+                "node_use_env_proxy": self.node_use_env_proxy}
+
+
+@dataclass
+class Environment:
+    wsl: Optional[Wsl] = None
+    container: Optional[str] = None  # the evidence, e.g. "/.dockerenv"
+    proxy: Optional[Proxy] = None
+
+    def as_json(self) -> Dict[str, Any]:
+        return {"wsl": self.wsl.as_json() if self.wsl else None,
+                "container": {"evidence": self.container} if self.container else None,
+                "proxy": self.proxy.as_json() if self.proxy else None}
+
+
+def _read(root: str, path: str) -> Optional[str]:
+    try:
+        with open(os.path.join(root, path.lstrip("/")), encoding="utf-8", errors="replace") as handle:
+            return handle.read(65536)
+    except OSError:
+        return None
+
+
+def detect_wsl(env: Mapping[str, str], root: str) -> Optional[Wsl]:
+    """WSL if its variable is set or the kernel release names Microsoft; either is enough.
+
+    WSL's init sets WSL_DISTRO_NAME (microsoft/WSL src/linux/init/config.cpp), but a shell
+    started another way may lack it; WSL's kernels carry "microsoft" in their release name.
+    """
+    evidence = []
+    distro = env.get("WSL_DISTRO_NAME") or None
+    if distro:
+        evidence.append(f"WSL_DISTRO_NAME={distro}")
+    kernel = (_read(root, "/proc/sys/kernel/osrelease") or "").strip()
+    if "microsoft" in kernel.lower():
+        evidence.append(f"kernel {kernel}")
+    if not evidence:
+        return None
+    return Wsl(evidence, distro, wsl_networking_mode(env.get("PATH")), default_gateway(root))
+
+
+def wsl_networking_mode(path: Optional[str]) -> Optional[str]:
+    """Ask WSL itself; without wslinfo (older WSL) the mode is not guessed."""
+    command = shutil.which("wslinfo", path=path)
+    if command is None:
+        return None
+    try:
+        result = subprocess.run([command, "--networking-mode"], capture_output=True, text=True, timeout=3,
+                                check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    mode = result.stdout.strip().lower()
+    return mode if result.returncode == 0 and mode in WSL_MODES else None
+
+
+def default_gateway(root: str) -> Optional[str]:
+    """The IPv4 default gateway from /proc/net/route, as `ip route show | grep -i default` shows it."""
+    table = _read(root, "/proc/net/route") or ""
+    for line in table.splitlines()[1:]:
+        fields = line.split()
+        if len(fields) > 2 and fields[1] == "00000000" and fields[2] != "00000000":
+            try:  # the kernel writes the address as little-endian hex
+                return str(ipaddress.IPv4Address(bytes.fromhex(fields[2])[::-1]))
+            except ValueError:
+                return None
+    return None
+
+
+def detect_container(root: str) -> Optional[str]:
+    """The evidence that this runs in a container: Docker's marker file, or a runtime in the cgroup.
+
+    Docker creates /.dockerenv in every container's init layer (moby daemon/initlayer).
+    """
+    if os.path.exists(os.path.join(root, ".dockerenv")):
+        return "/.dockerenv"
+    for line in (_read(root, "/proc/1/cgroup") or "").splitlines():
+        place = line.rsplit(":", 1)[-1]
+        word = next((w for w in CGROUP_RUNTIMES if w in place), None)
+        if word:
+            return f"/proc/1/cgroup ({word})"
+    return None
+
+
+def _env_value(env: Mapping[str, str], name: str) -> Tuple[str, str]:
+    """(name as set, value); the lower-case name wins when both are set, as in Node and Python."""
+    for candidate in (name.lower(), name.upper()):
+        if env.get(candidate):
+            return candidate, env[candidate]
+    return name.upper(), ""
+
+
+def hide_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    return url.replace(f":{parts.password}@", ":***@", 1)
+
+
+def no_proxy_entry(host: str, port: int, no_proxy: str) -> Optional[str]:
+    """The NO_PROXY entry that exempts host:port, read the way Node documents the list."""
+    host = host.lower().rstrip(".")
+    for entry in re.split(r"[,\s]+", no_proxy.strip()):
+        if _no_proxy_matches(entry.lower(), host, port):
+            return entry
+    return None
+
+
+def _no_proxy_matches(entry: str, host: str, port: int) -> bool:
+    if not entry:
+        return False
+    if entry == "*":
+        return True
+    name, entry_port = entry, None
+    match = re.match(r"^(\[[^\]]+\]|[^:]+):(\d+)$", entry)
+    if match:
+        name, entry_port = match.group(1), int(match.group(2))
+    if entry_port is not None and entry_port != port:
+        return False
+    name = name.strip("[]")
+    if name.startswith("*."):
+        return host.endswith(name[1:])
+    if name.startswith("."):
+        return host.endswith(name) or host == name[1:]
+    if "-" in name and _in_address_range(name, host):
+        return True
+    return host == name
+
+
+def _in_address_range(entry: str, host: str) -> bool:
+    try:
+        first, last = (ipaddress.ip_address(part) for part in entry.split("-", 1))
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return first.version == address.version == last.version and first <= address <= last  # type: ignore[operator]
+
+
+def proxy_for(target: Target, env: Mapping[str, str]) -> Optional[Proxy]:
+    """The proxy variable for the target's scheme, if one is set, and whether NO_PROXY exempts the target."""
+    variable, value = _env_value(env, f"{target.scheme}_proxy")
+    if not value:
+        return None
+    _name, exempt = _env_value(env, "no_proxy")
+    entry = no_proxy_entry(target.host, target.port, exempt) if exempt else None
+    node = env.get("NODE_USE_ENV_PROXY") == "1" or "--use-env-proxy" in env.get("NODE_OPTIONS", "").split()
+    return Proxy(variable, hide_password(value), entry is None, entry, node)
+
+
+def detect_environment(env: Mapping[str, str], root: Optional[str] = None) -> Environment:
+    root = root or env.get(ROOT_ENV) or "/"
+    return Environment(detect_wsl(env, root), detect_container(root))
+
+
+def environment_fix(failure: Failure, target: Target, environment: Environment) -> Optional[Tuple[str, str]]:
+    """A fix that names WSL2 or the container, when that is where the failure comes from."""
+    local = _is_loopback(target.host)
+    if failure.cls == "refused" and local and environment.container:
+        return container_fix(target, environment.container), link("docker")
+    wsl = environment.wsl
+    if wsl is None or wsl.networking == "wsl1":  # WSL 1 shares Windows' own network
+        return None
+    if failure.cls == "refused" and local:
+        return wsl_loopback_fix(target, wsl), link("wsl2")
+    if failure.cls in ("refused", "timed-out") and wsl.host_address and target.host == wsl.host_address:
+        return (f"{target.host} is Windows as seen from WSL. Ollama on Windows must listen beyond loopback "
+                f"(OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT}, then restart it) and Windows' firewall must allow inbound "
+                f"TCP {target.port}."), link("wsl2")
+    return None
+
+
+def container_fix(target: Target, evidence: str) -> str:
+    return (f"This runs in a container ({evidence}), where {target.host} is the container itself, not the machine "
+            "that runs it. For an Ollama on that machine use host.docker.internal (Docker Desktop; on Linux start "
+            "the container with --add-host=host.docker.internal:host-gateway and let Ollama listen beyond "
+            f"127.0.0.1) or its LAN address; for an Ollama in another container, that container's name on a "
+            f"shared network. If Ollama should run in this container, start it.")
+
+
+def wsl_loopback_fix(target: Target, wsl: Wsl) -> str:
+    if wsl.networking == "mirrored":
+        return (f"WSL runs in mirrored networking (wslinfo), where 127.0.0.1 reaches Windows too, so nothing "
+                f"listens on port {target.port} on either side: start Ollama. Mirrored mode does not carry ::1 to "
+                f"Windows, so write http://127.0.0.1:{target.port} rather than localhost.")
+    mode = (f"networking mode {wsl.networking}, from wslinfo" if wsl.networking
+            else "networking mode not reported: this WSL has no wslinfo")
+    host = wsl.host_address or "<the address that `ip route show | grep -i default` names>"
+    return (f"Nothing listens on port {target.port} inside WSL. If Ollama runs on Windows: inside WSL2 ({mode}), "
+            f"{target.host} is the Linux VM, not Windows, so that Ollama is not reached from here, nor from "
+            "`npm run dev` started here, while a browser on Windows reaches it. "
+            "Either turn on mirrored networking: in %USERPROFILE%\\.wslconfig put networkingMode=mirrored under "
+            "[wsl2] (Windows 11 22H2 or later), run `wsl --shutdown` in Windows, and reopen WSL. Or let Ollama on "
+            f"Windows listen beyond loopback (OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT}, then restart it), allow inbound "
+            f"TCP {DEFAULT_PORT} in Windows' firewall, and use Windows' address from WSL: "
+            f"http://{host}:{DEFAULT_PORT}.")
+
+
+def environment_lines(environment: Dict[str, Any]) -> List[str]:
+    """The text output's lines about where this ran; none on an ordinary machine without a proxy."""
+    lines = []
+    wsl = environment.get("wsl")
+    if wsl:
+        mode = wsl["networking_mode"] or "not reported (no wslinfo)"
+        lines.append(f"Where:   WSL ({', '.join(wsl['evidence'])}); networking mode {mode}")
+    container = environment.get("container")
+    if container:
+        lines.append(f"Where:   a container ({container['evidence']}): localhost here is the container itself")
+    proxy = environment.get("proxy")
+    if proxy:
+        lines.append("Proxy:   " + proxy_sentence(proxy))
+    return lines
+
+
+def proxy_sentence(proxy: Dict[str, Any]) -> str:
+    seen = f"{proxy['variable']}={proxy['value']}"
+    if not proxy["applies"]:
+        return f"{seen} is set, but the NO_PROXY entry {proxy['exempted_by']!r} exempts this address."
+    if proxy["node_use_env_proxy"]:
+        return (f"{seen} applies to this address and NODE_USE_ENV_PROXY is on: a MarkItUp server started from this "
+                "shell on Node 22.21+ or 24+ sends its Ollama requests through that proxy, while this script "
+                "connected directly. Add the host to NO_PROXY, or turn NODE_USE_ENV_PROXY off, before npm run dev "
+                f"({link('shell-proxy')}).")
+    return (f"{seen} applies to this address; this script connected directly without it, as Node's fetch "
+            "(MarkItUp's server) does unless NODE_USE_ENV_PROXY=1 is set.")
+
+
 # --- one GET request ---------------------------------------------------------------------------------
 
 @dataclass
@@ -549,6 +811,7 @@ class Run:
     ollama_origins: Optional[str] = None
     reply: Optional[Reply] = None  # the answer to the first GET /api/version
     stop: Optional[str] = None  # why later checks are skipped
+    environment: Environment = field(default_factory=Environment)  # WSL, a container, a proxy
 
     def raise_verdict(self, verdict: str, fix: Optional[str] = None, where: Optional[str] = None) -> None:
         self.raised.setdefault(verdict, (fix or fix_text(verdict), where or link(verdict)))
@@ -579,7 +842,8 @@ def _network_failure(run: Run, failure: Failure) -> str:
     if failure.cls == "timed-out" and failure.errno is None:  # our own clock ran out, not the system's
         failure.message = f"no reply within {run.options.timeout:g} s"
     verdict = "timeout" if failure.cls == "timed-out" else "unreachable"
-    fix, where = _failure_fix(failure, target, run.options.timeout)
+    placed = environment_fix(failure, target, run.environment)
+    fix, where = placed or _failure_fix(failure, target, run.options.timeout)
     run.raise_verdict(verdict, fix, where)
     run.stop = "no reply"
     code = f"[Errno {failure.errno} {failure.errno_name}] " if failure.errno_name else ""
@@ -779,7 +1043,7 @@ def check_model(run: Run) -> Tuple[str, str]:
 
 def run_checks(options: Options) -> Run:
     """Run the checks in order; once one makes the rest pointless, they are listed as skipped."""
-    run = Run(options)
+    run = Run(options, environment=detect_environment(os.environ))
     steps: List[Tuple[str, Callable[[], Tuple[str, str]], Optional[str]]] = [
         ("url", lambda: check_url(run), None),
         ("reach", lambda: check_reach(run), None),
@@ -796,6 +1060,8 @@ def run_checks(options: Options) -> Run:
         start = time.perf_counter()
         status, detail = func()
         run.rows.append(_row(check_id, status, detail, (time.perf_counter() - start) * 1000))
+    if run.target is not None:
+        run.environment.proxy = proxy_for(run.target, os.environ)
     return run
 
 
@@ -820,6 +1086,7 @@ def report(run: Run) -> Dict[str, Any]:
         "version": run.version,
         "models": run.models,
         "script": {"name": SCRIPT_NAME, "python": platform.python_version()},
+        "environment": run.environment.as_json(),
     }
 
 
@@ -836,7 +1103,7 @@ def render_text(result: Dict[str, Any], colour: bool) -> str:
     def paint(code: str, text: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
-    lines = [f"Checking {result['url']}"]
+    lines = [f"Checking {result['url']}", *environment_lines(result.get("environment") or {})]
     for row in result["checks"]:
         mark = paint(COLOURS[row["status"]], row["status"].upper().ljust(4))
         ms = "" if row["ms"] is None else f"{row['ms']} ms"
