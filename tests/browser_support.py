@@ -7,6 +7,7 @@ origin that is not loopback by name while all traffic stays on this machine.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 
+import csp_support
 from conftest import Build
 
 CHROMIUM_ARGS = [
@@ -85,9 +87,68 @@ def serve(directory: Path, tls: ssl.SSLContext | None = None) -> Iterator[int]:
         thread.join(timeout=5)
 
 
+# Content-Security-Policy violations seen by the current test, in every context the shared browser opened.
+CSP_VIOLATIONS: list[dict[str, Any]] = []
+_WATCHED_CONTEXTS: list[Any] = []
+
+
+def watch_csp(browser: Any) -> Any:
+    """Make every context and page this Playwright Browser opens record CSP violations into CSP_VIOLATIONS.
+
+    Any engine's Browser will do (issue9's Firefox and WebKit harnesses call this on theirs); the hooks below
+    fail each test that saw a violation, whether it used the `page` fixture or opened its own context.
+    """
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        csp_support.watch(context, CSP_VIOLATIONS)
+        _WATCHED_CONTEXTS.append(context)
+        return context
+
+    def watched_page(*args: Any, **kwargs: Any) -> Any:
+        page = new_page(*args, **kwargs)
+        csp_support.watch(page.context, CSP_VIOLATIONS)
+        _WATCHED_CONTEXTS.append(page.context)
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_page
+    return browser
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    CSP_VIOLATIONS.clear()
+    _WATCHED_CONTEXTS[:] = [context for context in _WATCHED_CONTEXTS if context.pages]
+
+
+def _flush_reports() -> None:
+    """Let Playwright deliver reports still in flight: any call into a page processes pending events."""
+    for context in _WATCHED_CONTEXTS:
+        for page in context.pages:
+            with contextlib.suppress(Exception):  # a closed or crashed page has nothing more to say
+                page.evaluate("0")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A violation fails the test that caused it (after the test's own assertions)."""
+    result = yield
+    _flush_reports()
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    csp_support.assert_none(found)
+    return result
+
+
+@pytest.fixture
+def csp_violations() -> list[dict[str, Any]]:
+    """The current test's violations so far; a test that provokes one on purpose empties it when done."""
+    return CSP_VIOLATIONS
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One Chromium for the whole session."""
+    """One Chromium for the whole session; every page it opens fails its test on a CSP violation."""
     path = chromium_path()
     if path is None:
         unavailable("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
@@ -100,7 +161,7 @@ def browser() -> Iterator[Any]:
             chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         except Exception as exc:  # a broken or incompatible binary
             unavailable(f"Chromium at {path} does not start: {exc}")
-        yield chromium
+        yield watch_csp(chromium)
         chromium.close()
 
 
