@@ -8,11 +8,9 @@ the theme's 404 page, and the site working in Chromium through it with no policy
 from __future__ import annotations
 
 import gzip
-import os
 import shutil
 import socket
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,11 +21,11 @@ from typing import Any
 import pytest
 
 from conftest import ROOT, run_build
+from container_server import SERVE_SITE, ServerError, serve_site
 from ollama_emulator import OllamaEmulator
 
 pytest_plugins = ("browser_support",)
 
-SERVE_SITE = ROOT / "hosting" / "serve-site"
 META = '<meta http-equiv="Content-Security-Policy" content="'
 
 
@@ -60,14 +58,6 @@ def get(url: str, gzip_ok: bool = False) -> Reply:
         return Reply(error.code, error.headers, error.read())
 
 
-def start(site: Path, policy_file: Path, address: str, state: Path, log: Path) -> subprocess.Popen:
-    # Caddy keeps a little state under XDG_CONFIG_HOME/XDG_DATA_HOME; keep it in the test's own folder.
-    env = {**os.environ, "HOME": str(state), "XDG_CONFIG_HOME": str(state), "XDG_DATA_HOME": str(state)}
-    with log.open("wb") as output:
-        return subprocess.Popen([str(SERVE_SITE), str(site), str(policy_file), address], env=env,
-                                stdout=output, stderr=subprocess.STDOUT)
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     from browser_support import unavailable  # after pytest_plugins has loaded it, so pytest rewrites its asserts
@@ -76,28 +66,17 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         unavailable("no caddy: install Debian's caddy package (scripts/test does)")
     tmp = tmp_path_factory.mktemp("caddy")
     port = free_port()
-    base = f"http://127.0.0.1:{port}/"
     policy_file = tmp / "content-security-policy.txt"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SITE_CSP_FILE", str(policy_file))
-        build = run_build(ROOT, tmp / "site", site_url=base)  # the real address, as the container's build arg
+        # The real address, as the container's SITE_URL build argument gives it.
+        build = run_build(ROOT, tmp / "site", site_url=f"http://127.0.0.1:{port}/")
     assert build.returncode == 0, build.output
-    log = tmp / "caddy.log"
-    process = start(build.site, policy_file, f"127.0.0.1:{port}", tmp / "state", log)
     try:
-        deadline = time.monotonic() + 15
-        while True:
-            try:
-                get(base)
-                break
-            except OSError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"caddy did not start:\n{log.read_text(errors='replace')}")
-                time.sleep(0.1)
-        yield Served(base, build.site, policy_file.read_text(encoding="utf-8").strip())
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+        with serve_site(build.site, policy_file, port, tmp / "state") as base:
+            yield Served(base, build.site, policy_file.read_text(encoding="utf-8").strip())
+    except ServerError as error:
+        pytest.fail(str(error))
 
 
 def site_files(site: Path) -> list[str]:
