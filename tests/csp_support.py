@@ -51,7 +51,7 @@ LISTENER_SCRIPT = """
 
 # For WebDriver: install the listener, then return what it recorded plus the reports the engine buffered
 # before (ReportingObserver with buffered: true), as one list. Run with execute_async_script.
-_SELENIUM_COLLECT = LISTENER_SCRIPT + """
+SELENIUM_COLLECT = LISTENER_SCRIPT + """
 const done = arguments[arguments.length - 1];
 const recorded = window.__cspViolations.slice();
 if (typeof ReportingObserver !== "function") {
@@ -66,13 +66,17 @@ const fromReport = (report) => ({
   sample: report.body.sample,
   page: report.url,
 });
-const observer = new ReportingObserver(() => {}, { types: ["csp-violation"], buffered: true });
+const reports = [];
+const observer = new ReportingObserver((found) => reports.push(...found.map(fromReport)), {
+  types: ["csp-violation"],
+  buffered: true,
+});
 observer.observe();
+// Buffered reports arrive through the callback, in a task after observe().
 setTimeout(() => {
-  const reports = observer.takeRecords().map(fromReport);
   observer.disconnect();
   done(recorded.length >= reports.length ? recorded : reports);
-}, 50);
+}, 200);
 """
 
 
@@ -109,7 +113,7 @@ def watch(target: Any, sink: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def selenium_violations(driver: Any) -> list[dict[str, Any]]:
     """The violations a WebDriver session's current page has seen (see the module docstring)."""
-    return list(driver.execute_async_script(_SELENIUM_COLLECT) or [])
+    return list(driver.execute_async_script(SELENIUM_COLLECT) or [])
 
 
 def describe(violations: list[dict[str, Any]]) -> str:

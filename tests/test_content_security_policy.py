@@ -196,3 +196,25 @@ def test_checker_streams_a_reply_under_the_policy_after_instant_navigation(page:
         page.click("[data-checker-chat]")
         page.wait_for_selector("[data-check=chat]:is([data-status=pass], [data-status=fail])")
         assert page.get_attribute("[data-check=chat]", "data-status") == "pass"
+
+
+@pytest.mark.browser
+def test_webdriver_collector_finds_violations_from_before_it_ran(browser: Any) -> None:
+    """csp_support.selenium_violations, for WebDriver sessions that cannot run a script before the page's own:
+    here run as execute_async_script would run it, in a context without the watcher, after the page loaded."""
+    from csp_support import SELENIUM_COLLECT
+
+    context = type(browser).new_context(browser)  # the unwatched method: this page has no listener at load
+    try:
+        page = context.new_page()
+        html = ("<!doctype html><meta http-equiv=\"Content-Security-Policy\" content=\"script-src 'self'\">"
+                "<p>x</p><script>document.title = 'ran'</script>")
+        page.route("http://blocked.test/", lambda route: route.fulfill(body=html, content_type="text/html"))
+        page.goto("http://blocked.test/")
+        assert page.evaluate("window.__cspViolations") is None
+        as_webdriver_runs_it = "script => new Promise(done => new Function(script)(done))"
+        found = page.evaluate(as_webdriver_runs_it, SELENIUM_COLLECT)
+        assert [v["directive"] for v in found] == ["script-src-elem"]
+        assert found[0]["page"] == "http://blocked.test/"
+    finally:
+        context.close()
