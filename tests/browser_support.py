@@ -14,7 +14,7 @@ import re
 import shutil
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -90,13 +90,23 @@ def serve(directory: Path, tls: ssl.SSLContext | None = None) -> Iterator[int]:
 # Content-Security-Policy violations seen by the current test, in every context the shared browser opened.
 CSP_VIOLATIONS: list[dict[str, Any]] = []
 _WATCHED_CONTEXTS: list[Any] = []
+_CSP_SOURCES: list[Callable[[], list[dict[str, Any]]]] = []
+
+
+def add_csp_source(source: Callable[[], list[dict[str, Any]]]) -> None:
+    """Ask `source()` for violations when the current test's body ends, before the check.
+
+    For browsers without Playwright's event bindings, e.g. a Selenium WebDriver session:
+    `add_csp_source(lambda: csp_support.selenium_violations(driver))` when the page opens.
+    """
+    _CSP_SOURCES.append(source)
 
 
 def watch_csp(browser: Any) -> Any:
     """Make every context and page this Playwright Browser opens record CSP violations into CSP_VIOLATIONS.
 
-    Any engine's Browser will do (issue9's Firefox and WebKit harnesses call this on theirs); the hooks below
-    fail each test that saw a violation, whether it used the `page` fixture or opened its own context.
+    Any engine's Browser will do: a harness that launches Firefox or WebKit through Playwright calls this on it.
+    The hooks below fail each test that saw a violation, whether it used the `page` fixture or its own context.
     """
     new_context, new_page = browser.new_context, browser.new_page
 
@@ -119,6 +129,7 @@ def watch_csp(browser: Any) -> Any:
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item: pytest.Item) -> None:
     CSP_VIOLATIONS.clear()
+    _CSP_SOURCES.clear()
     _WATCHED_CONTEXTS[:] = [context for context in _WATCHED_CONTEXTS if context.pages]
 
 
@@ -135,6 +146,8 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     """A violation fails the test that caused it (after the test's own assertions)."""
     result = yield
     _flush_reports()
+    for source in _CSP_SOURCES:
+        CSP_VIOLATIONS.extend(source())
     found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
     csp_support.assert_none(found)
     return result
