@@ -1,58 +1,31 @@
-"""Lighthouse audit of the home and checker pages, with Debian's Chromium.
+"""Lighthouse audit of the home and checker pages, with Debian's Chromium, served as the container serves them.
 
 Lighthouse comes from the npm registry (`npm i -E lighthouse@12.2.3` into bench/node_modules)
-and runs on the machine's Node; CHROME_PATH points it at Chromium. A benchmark, not a gate.
+and runs on the machine's Node; CHROME_PATH points it at Chromium. The site is built with its
+Content-Security-Policy written out (SITE_CSP_FILE) and served by Debian's caddy with the
+container's own hosting/Caddyfile (gzip, the policy as a header), through hosting/serve-site.
+A benchmark, not a gate.
 """
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-import threading
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from common import ROOT, build
+from common import ROOT, free_port, mkdocs_env
+
+from container_server import serve_site
 
 HERE = Path(__file__).resolve().parent
 VERSION = "12.2.3"
 CLI = HERE / "node_modules" / "lighthouse" / "cli" / "index.js"
 CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 TARGETS = {"performance": 95, "accessibility": 100, "best-practices": 100, "seo": 100}
-
-
-class _Gzip(SimpleHTTPRequestHandler):
-    """A static server that compresses text as GitHub Pages, nginx or any CDN would.
-
-    Python's own http.server sends everything uncompressed, which no real host does and which
-    Lighthouse's throttled network would charge in full.
-    """
-
-    TEXT = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".py")
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        path = Path(self.translate_path(self.path))
-        if path.is_dir():
-            path = path / "index.html"
-        if not (path.suffix in self.TEXT and path.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
-            super().do_GET()
-            return
-        body = gzip.compress(path.read_bytes(), 6)
-        self.send_response(200)
-        self.send_header("Content-Type", self.guess_type(str(path)))
-        self.send_header("Content-Encoding", "gzip")
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "max-age=600")
-        self.end_headers()
-        self.wfile.write(body)
 
 
 def install() -> None:
@@ -88,18 +61,25 @@ def audit(url: str) -> dict[str, int]:
     return {**scores, "failed_audits": failed, "metrics": metrics}
 
 
+def build_for_server(site: Path, policy_file: Path, base: str) -> None:
+    """A strict build for `base`, writing the policy the server sends as a header, as the container's build does."""
+    env = {**mkdocs_env(), "SITE_URL": base, "SITE_CSP_FILE": str(policy_file)}
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--quiet", "--strict", "--site-dir", str(site)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"build failed:\n{result.stdout}{result.stderr}")
+
+
 def measure() -> dict:
     install()
+    if shutil.which("caddy") is None:
+        raise RuntimeError("no caddy: install Debian's caddy package (./scripts/test does)")
     with tempfile.TemporaryDirectory() as tmp:
-        site = Path(tmp) / "site"
-        build(ROOT, site)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Gzip, directory=str(site)))
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        base = f"http://127.0.0.1:{server.server_address[1]}/"
-        try:
+        port = free_port()
+        site, policy_file = Path(tmp) / "site", Path(tmp) / "content-security-policy.txt"
+        build_for_server(site, policy_file, f"http://127.0.0.1:{port}/")
+        with serve_site(site, policy_file, port, Path(tmp) / "caddy") as base:
             results = {"home": audit(base), "checker": audit(base + "checker/")}
-        finally:
-            server.shutdown()
     summary = {}
     for page, scores in results.items():
         parts = [f"{name} {scores[name]}" + ("" if scores[name] >= TARGETS[name] else f" (target {TARGETS[name]})")

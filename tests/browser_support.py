@@ -7,13 +7,14 @@ origin that is not loopback by name while all traffic stays on this machine.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import re
 import shutil
 import ssl
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -22,6 +23,7 @@ from typing import Any
 
 import pytest
 
+import csp_support
 from conftest import Build
 
 CHROMIUM_ARGS = [
@@ -85,9 +87,81 @@ def serve(directory: Path, tls: ssl.SSLContext | None = None) -> Iterator[int]:
         thread.join(timeout=5)
 
 
+# Content-Security-Policy violations seen by the current test, in every context the shared browser opened.
+CSP_VIOLATIONS: list[dict[str, Any]] = []
+_WATCHED_CONTEXTS: list[Any] = []
+_CSP_SOURCES: list[Callable[[], list[dict[str, Any]]]] = []
+
+
+def add_csp_source(source: Callable[[], list[dict[str, Any]]]) -> None:
+    """Ask `source()` for violations when the current test's body ends, before the check.
+
+    For browsers without Playwright's event bindings, e.g. a Selenium WebDriver session:
+    `add_csp_source(lambda: csp_support.selenium_violations(driver))` when the page opens.
+    """
+    _CSP_SOURCES.append(source)
+
+
+def watch_csp(browser: Any) -> Any:
+    """Make every context and page this Playwright Browser opens record CSP violations into CSP_VIOLATIONS.
+
+    Any engine's Browser will do: a harness that launches Firefox or WebKit through Playwright calls this on it.
+    The hooks below fail each test that saw a violation, whether it used the `page` fixture or its own context.
+    """
+    new_context, new_page = browser.new_context, browser.new_page
+
+    def watched_context(*args: Any, **kwargs: Any) -> Any:
+        context = new_context(*args, **kwargs)
+        csp_support.watch(context, CSP_VIOLATIONS)
+        _WATCHED_CONTEXTS.append(context)
+        return context
+
+    def watched_page(*args: Any, **kwargs: Any) -> Any:
+        page = new_page(*args, **kwargs)
+        csp_support.watch(page.context, CSP_VIOLATIONS)
+        _WATCHED_CONTEXTS.append(page.context)
+        return page
+
+    browser.new_context, browser.new_page = watched_context, watched_page
+    return browser
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    CSP_VIOLATIONS.clear()
+    _CSP_SOURCES.clear()
+    _WATCHED_CONTEXTS[:] = [context for context in _WATCHED_CONTEXTS if context.pages]
+
+
+def _flush_reports() -> None:
+    """Let Playwright deliver reports still in flight: any call into a page processes pending events."""
+    for context in _WATCHED_CONTEXTS:
+        for page in context.pages:
+            with contextlib.suppress(Exception):  # a closed or crashed page has nothing more to say
+                page.evaluate("0")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    """A violation fails the test that caused it (after the test's own assertions)."""
+    result = yield
+    _flush_reports()
+    for source in _CSP_SOURCES:
+        CSP_VIOLATIONS.extend(source())
+    found, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    csp_support.assert_none(found)
+    return result
+
+
+@pytest.fixture
+def csp_violations() -> list[dict[str, Any]]:
+    """The current test's violations so far; a test that provokes one on purpose empties it when done."""
+    return CSP_VIOLATIONS
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Any]:
-    """One Chromium for the whole session."""
+    """One Chromium for the whole session; every page it opens fails its test on a CSP violation."""
     path = chromium_path()
     if path is None:
         unavailable("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
@@ -100,7 +174,7 @@ def browser() -> Iterator[Any]:
             chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         except Exception as exc:  # a broken or incompatible binary
             unavailable(f"Chromium at {path} does not start: {exc}")
-        yield chromium
+        yield watch_csp(chromium)
         chromium.close()
 
 

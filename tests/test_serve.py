@@ -73,3 +73,15 @@ def test_macro_edit_reaches_the_served_page(served: tuple[Path, str]) -> None:
     module = project / "macros" / "tables.py"
     module.write_text(module.read_text(encoding="utf-8").replace('"Default base URL"', '"Default base address"'))
     assert wait_for(page, "Default base address"), "the page did not change after macros/ was edited"
+
+
+def test_served_pages_let_the_live_reload_script_run(served: tuple[Path, str]) -> None:
+    """mkdocs serve injects an inline script with a timestamp, which no hash can allow: there the policy allows
+    inline scripts (a built site lists hashes instead; see test_content_security_policy.py)."""
+    _, base = served
+    html = fetch(base)
+    assert "livereload(" in html  # the injected script is there...
+    policy = html.split('<meta http-equiv="Content-Security-Policy" content="', 1)[1].split('"', 1)[0]
+    script_sources = next(part.split()[1:] for part in policy.split(";") if part.split()[0] == "script-src")
+    assert script_sources == ["'self'", "'unsafe-inline'"]  # ...and allowed
+    assert "'unsafe-eval'" not in policy and "object-src 'none'" in policy
