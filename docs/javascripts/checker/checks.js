@@ -27,20 +27,30 @@ function checkAddress(run, form, settings, show) {
   return true;
 }
 
-// After the first request, when it is known whether anything answered.
-async function showContext(run, settings, show, reached) {
+// Local Network Access matters only for a request tagged with its space, or one that failed across spaces;
+// a request that reached its target was not blocked by it, whatever the permission reads.
+async function readPermission(run, reached) {
   const context = run.context;
+  const tagged = Boolean(context.options?.targetAddressSpace);
+  if (!tagged && (reached || !context.crossing)) {
+    return "";
+  }
+  run.permission = await localNetworkPermission(context.to);
+  if (!tagged && run.permission !== "denied") {
+    return "";
+  }
+  return ` Local Network Access applies (${context.from} to ${context.to}): the permission reads ${run.permission}.`;
+}
+
+// After the first request, when it is known whether anything answered. True when the permission blocked it.
+async function showContext(run, settings, show, reached) {
   const origin = location.origin;
   const admitted = admittedByDefault(origin, settings);
-  let detail = describeContext(context);
-  if (context.crossing) {
-    run.permission = await localNetworkPermission(context.to);
-    detail += ` Local Network Access applies (${context.from} to ${context.to}): ${run.permission}.`;
-  }
-  detail += admitted ? ` This page's origin ${origin} is among the origins Ollama admits by default.`
+  const permission = await readPermission(run, reached);
+  const originNote = admitted ? ` This page's origin ${origin} is among the origins Ollama admits by default.`
     : ` This page's origin ${origin} is not among Ollama's default origins: only ${settings.originsEnv} can admit it.`;
   const blocked = !reached && run.permission === "denied";
-  show("context", blocked ? "fail" : admitted ? "pass" : "warn", detail);
+  show("context", blocked ? "fail" : admitted ? "pass" : "warn", describeContext(run.context) + permission + originNote);
   return blocked;
 }
 
