@@ -6,18 +6,22 @@ web server, an origin Ollama refuses, an https page calling plain http, hostile 
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
+import threading
 import time
 import urllib.request
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, SimpleHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 import pytest
 
+from browser_support import Site, free_port, launch_chromium, serve_site, tls_context
 from ollama_emulator import DEFAULT_REPLY, OllamaEmulator
-
-if TYPE_CHECKING:
-    from browser_support import Site
 
 pytest_plugins = ("browser_support",)
 pytestmark = pytest.mark.browser
@@ -623,3 +627,238 @@ def test_results_are_accessible_in_both_schemes(browser: Any, site: Site, scheme
         assert set(labels) == {"pass", "warn", "fail", "skip"}
     finally:
         context.close()
+
+
+# -- Chrome's Local Network Access, on one machine ---------------------------------------------------------
+#
+# Chromium is told that two loopback ports are elsewhere: the site's at a public address, the emulator's at a
+# local (LAN) one. Those ports must be known at launch, so this module starts its own Chromium for them.
+# Headless Chromium denies an undecided permission prompt at once and remembers it: a fresh context per case.
+
+
+@dataclass(frozen=True)
+class LocalNetwork:
+    browser: Any
+    https_site: Site  # https://docs.test:P, a public address
+    http_site: Site  # http://docs.test:P, a public address
+    lan_port: int  # http://lan.test:P, a local address
+
+    def lan_ollama(self, **options: Any) -> OllamaEmulator:
+        # A LAN Ollama listens on 0.0.0.0, where Ollama has no Host guard (routes.go allowedHostsMiddleware).
+        origins = [self.https_site.origin("docs.test"), self.http_site.origin("docs.test")]
+        return OllamaEmulator(port=self.lan_port, host_guard=False, extra_origins=origins, **options)
+
+    def context(self, granted: bool = False, origin: str = "") -> Any:
+        context = self.browser.new_context(ignore_https_errors=True)
+        context.set_default_timeout(15_000)
+        if granted:
+            context.grant_permissions(["local-network-access"], origin=origin)
+        return context
+
+
+@pytest.fixture(scope="module")
+def local_network(playwright_driver: Any, built_site: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
+        LocalNetwork]:
+    https_port, http_port, lan_port = free_port(), free_port(), free_port()
+    overrides = f"127.0.0.1:{https_port}=public,127.0.0.1:{http_port}=public,127.0.0.1:{lan_port}=local"
+    chromium = launch_chromium(playwright_driver, [f"--ip-address-space-overrides={overrides}"])
+    served = tmp_path_factory.mktemp("lna")
+    try:
+        with serve_site(built_site.site, served / "https", "https", tls_context(), https_port) as https_site, \
+                serve_site(built_site.site, served / "http", "http", None, http_port) as http_site:
+            yield LocalNetwork(chromium, https_site, http_site, lan_port)
+    finally:
+        chromium.close()
+
+
+def test_lna_https_page_to_a_lan_address_with_the_permission_is_ok(local_network: LocalNetwork) -> None:
+    site = local_network.https_site
+    context = local_network.context(granted=True, origin=site.origin("docs.test"))
+    try:
+        page = context.new_page()
+        open_checker(page, site.url(host="docs.test"))
+        with local_network.lan_ollama() as ollama:
+            assert check(page, f"http://lan.test:{ollama.port}", "llama3.2") == "ok"
+            # The same request without targetAddressSpace is blocked as mixed content: the option does it.
+            tags = f"http://lan.test:{ollama.port}/api/tags"
+            bare = page.evaluate("url => fetch(url).then(r => r.status, e => 'blocked')", tags)
+            tagged = page.evaluate("url => fetch(url, { targetAddressSpace: 'local' }).then(r => r.status)", tags)
+            tags_requests = [r for r in ollama.requests if r.path == "/api/tags"]
+        assert bare == "blocked" and tagged == 200
+        assert len(tags_requests) == 2  # the checker's and the tagged one; the bare one never left
+        detail = rows(page)["context"][1]
+        assert "sent as a local request (targetAddressSpace)" in detail and "reads granted" in detail
+    finally:
+        context.close()
+
+
+def test_lna_https_page_to_a_lan_address_without_the_permission_is_denied(local_network: LocalNetwork) -> None:
+    site = local_network.https_site
+    context = local_network.context()
+    try:
+        page = context.new_page()
+        open_checker(page, site.url(host="docs.test"))
+        with local_network.lan_ollama() as ollama:
+            assert check(page, f"http://lan.test:{ollama.port}") == "local-network-denied"
+            assert ollama.requests == []
+        status, detail = rows(page)["context"]
+        assert status == "fail" and "reads denied" in detail
+        verdict_text = config(page)["verdicts"]["local-network-denied"]
+        assert verdict_text["fix"] in page.text_content("[data-checker-verdict]")
+        assert "site settings" in verdict_text["fix"]
+    finally:
+        context.close()
+
+
+def test_lna_public_http_page_cannot_ask_and_is_denied(local_network: LocalNetwork) -> None:
+    site = local_network.http_site
+    context = local_network.context()
+    try:
+        page = context.new_page()
+        open_checker(page, site.url(host="docs.test"))
+        with local_network.lan_ollama() as ollama:
+            assert check(page, f"http://lan.test:{ollama.port}") == "local-network-denied"
+            assert ollama.requests == []
+        fix = config(page)["verdicts"]["local-network-denied"]["fixes"]["insecure-page"]
+        assert fix in page.text_content("[data-checker-verdict]")
+    finally:
+        context.close()
+
+
+def test_lna_https_page_to_http_loopback_with_the_permission_is_ok(local_network: LocalNetwork) -> None:
+    site = local_network.https_site
+    context = local_network.context(granted=True, origin=site.origin("docs.test"))
+    try:
+        page = context.new_page()
+        open_checker(page, site.url(host="docs.test"))
+        with OllamaEmulator(extra_origins=[site.origin("docs.test")]) as ollama:  # 127.0.0.1: loopback
+            assert check(page, ollama.url) == "ok"
+        assert "sent as a loopback request" in rows(page)["context"][1]
+    finally:
+        context.close()
+
+
+def test_lna_https_page_to_http_loopback_without_the_permission_is_denied(local_network: LocalNetwork) -> None:
+    site = local_network.https_site
+    context = local_network.context()
+    try:
+        page = context.new_page()
+        open_checker(page, site.url(host="docs.test"))
+        with OllamaEmulator(extra_origins=[site.origin("docs.test")]) as ollama:
+            assert check(page, ollama.url) == "local-network-denied"
+            assert ollama.requests == []
+        fix = config(page)["verdicts"]["local-network-denied"]["fixes"]["loopback"]
+        assert fix in page.text_content("[data-checker-verdict]")
+    finally:
+        context.close()
+
+
+# -- ready before input -------------------------------------------------------------------------------------
+
+
+class _SlowModulesHandler(SimpleHTTPRequestHandler):
+    """Serves the site, holding each checker module back for MODULE_DELAY_S, like a slow network."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if "/javascripts/checker/" in self.path:
+            time.sleep(MODULE_DELAY_S)
+        super().do_GET()
+
+
+MODULE_DELAY_S = 2.0
+
+
+def test_typing_and_pressing_before_the_modules_load_gives_the_verdict_for_what_was_typed(
+        page: Any, built_site: Any, tmp_path: Any) -> None:
+    with serve_site(built_site.site, tmp_path / "slow", "http", handler=_SlowModulesHandler) as slow, \
+            OllamaEmulator(models=["typed:latest"]) as ollama:
+        page.goto(slow.url(), wait_until="commit")
+        page.wait_for_selector("input[name=url]")
+        page.evaluate("window.__sameDocument = true")
+        assert page.get_attribute(ROOT, "data-state") is None  # the modules are still on their way
+        assert page.is_disabled(f"{ROOT} button[type=submit]")
+        page.fill("input[name=url]", ollama.url)
+        page.press("input[name=url]", "Enter")  # an early Enter: no plain GET, no reload
+        page.fill("input[name=model]", "typed")
+        started = time.monotonic()
+        page.click(f"{ROOT} button[type=submit]")  # waits until the button can be pressed
+        assert time.monotonic() - started >= MODULE_DELAY_S / 2  # it really waited for the modules
+        assert verdict(page) == "ok"
+        assert page.evaluate("window.__sameDocument") is True
+        assert page.url == slow.url()  # no ?url=… from a GET
+        assert page.input_value("input[name=url]") == ollama.url  # mounting kept what was typed
+        assert rows(page)["url"][1] == ollama.url
+        assert rows(page)["model"] == ["pass", "typed:latest is installed."]
+        assert api_calls(ollama, "/api/version") == 1
+
+
+# -- buffered streams -----------------------------------------------------------------------------------------
+
+
+class _BufferingProxy(BaseHTTPRequestHandler):
+    """A reverse proxy that reads the whole reply before passing it on, as nginx's proxy_buffering does."""
+
+    protocol_version = "HTTP/1.1"
+    upstream_port = 0
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_request(self) -> None:
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
+        upstream = http.client.HTTPConnection("127.0.0.1", self.upstream_port, timeout=30)
+        upstream.request(self.command, self.path, body or None, headers)
+        reply = upstream.getresponse()
+        data = reply.read()  # everything, then send it at once
+        self.send_response(reply.status)
+        for name, value in reply.getheaders():
+            if name.lower() not in ("transfer-encoding", "content-length", "connection", "date"):
+                self.send_header(name, value)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        upstream.close()
+
+    do_GET = do_POST = do_OPTIONS = do_request
+
+
+@contextmanager
+def buffering_proxy(upstream_port: int) -> Iterator[str]:
+    handler = type("Proxy", (_BufferingProxy,), {"upstream_port": upstream_port})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def reply_row(page: Any, url: str) -> tuple[str, str]:
+    assert check(page, url) == "ok"
+    page.click("[data-checker-chat]")
+    page.wait_for_selector("[data-check=chat]:is([data-status=pass], [data-status=warn], [data-status=fail])")
+    return rows(page)["chat"]
+
+
+def test_reply_through_a_buffering_proxy_is_flagged(page: Any, site: Site) -> None:
+    open_checker(page, site.url())
+    with OllamaEmulator(chunk_delay=0.05) as ollama, buffering_proxy(ollama.port) as proxy:
+        status, detail = reply_row(page, proxy)
+    assert status == "warn", detail
+    assert "buffer" in detail and "proxy_buffering off" in detail and "not meaningful" in detail
+    assert "| chat | warn |" in page.text_content("[data-checker-md]")
+
+
+def test_reply_streamed_as_written_is_not_flagged(page: Any, site: Site) -> None:
+    open_checker(page, site.url())
+    with OllamaEmulator(chunk_delay=0.05) as ollama:
+        status, detail = reply_row(page, ollama.url)
+    assert status == "pass", detail
+    assert "buffer" not in detail and "first token after" in detail
