@@ -1,12 +1,23 @@
 // The checks in order; the first failure gives the verdict. `show(id, status, detail)` fills a row.
-import { normaliseOllamaUrl } from "./address.js";
-import { describeContext, planContext } from "./context.js";
+import { normaliseOllamaUrl } from "./addresses.js";
+import { describeContext, localNetworkPermission, planContext } from "./context.js";
 import { admittedByDefault } from "./origins.js";
 import { probe } from "./probes.js";
-import { localNetworkPermission } from "./spaces.js";
-import { isOlder } from "./version.js";
 
 const TAGS_CAP = 2 << 20;
+
+// Ollama version strings ("0.1.45", "v0.12.6-rc1") compared by their numbers.
+function versionNumbers(text) {
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return match ? match.slice(1).map((part) => Number(part) || 0) : [];
+}
+
+function isOlder(version, minimum) {
+  const have = versionNumbers(version);
+  const need = versionNumbers(minimum);
+  const differs = need.findIndex((number, index) => have[index] !== number);
+  return differs >= 0 && (have[differs] ?? 0) < need[differs];
+}
 
 // Ollama's lookup: no tag means ":latest", in any case.
 const fullModelName = (name) => (name.includes(":") ? name : name + ":latest").toLowerCase();
@@ -48,9 +59,10 @@ async function showContext(run, settings, show, reached) {
   const admitted = admittedByDefault(origin, settings);
   const permission = await readPermission(run, reached);
   const originNote = admitted ? ` This page's origin ${origin} is among the origins Ollama admits by default.`
-    : ` This page's origin ${origin} is not among Ollama's default origins: only ${settings.originsEnv} can admit it.`;
+    : ` This page's origin ${origin} is not among Ollama's default origins: only ${settings.originsEnv} admits it.`;
   const blocked = !reached && run.permission === "denied";
-  show("context", blocked ? "fail" : admitted ? "pass" : "warn", describeContext(run.context) + permission + originNote);
+  const status = blocked ? "fail" : admitted ? "pass" : "warn";
+  show("context", status, describeContext(run.context) + permission + originNote);
   return blocked;
 }
 
@@ -74,7 +86,8 @@ function lost(run, attempt, id, form, show) {
 function corsBlocked(run, settings, show) {
   const admitted = admittedByDefault(location.origin, settings);
   const reason = admitted
-    ? "Ollama always admits this page's origin, so what answers is probably not Ollama (or a proxy drops the CORS headers)."
+    ? "Ollama always admits this page's origin, so what answers is probably not Ollama" +
+      " (or a proxy drops the CORS headers)."
     : "Either Ollama refuses this page's origin or the server is not Ollama; the terminal line with --origin tells.";
   show("reach", "fail", `Something answers but does not let ${location.origin} read its replies. ${reason}`);
   return fail(run, "cors-blocked");
