@@ -252,8 +252,10 @@ def test_markitup_on_a_lan_origin_gets_its_own_origins_line(context: Any, site: 
     assert "comma-separated, no spaces" in page.text_content("[data-checker-verdict] [data-origins-how]")
     assert page.is_hidden("[data-checker-verdict] [data-origins-page]")  # 127.0.0.1 is admitted by default
     assert all(app in code for _, code in platform_steps(page))
-    page.click("[data-checker-verdict] [data-origins-line] button")
-    page.wait_for_function("navigator.clipboard.readText().then(t => t.startsWith('OLLAMA_ORIGINS='))")
+    copy_button = "[data-checker-verdict] [data-origins-line] button.checker-copy"
+    assert page.get_attribute(copy_button, "aria-label") == f"Copy: OLLAMA_ORIGINS={app}"
+    page.click(copy_button)
+    page.wait_for_function(f"document.querySelector('{copy_button}').textContent === 'Copied'")
     assert page.evaluate("navigator.clipboard.readText()") == f"OLLAMA_ORIGINS={app}"
     lines = page.locator("[data-checker-terminal] .checker-line code").all_text_contents()
     assert lines[0] == f"python3 ollama_check.py {ollama.url} --origin {app}"
@@ -561,7 +563,7 @@ def test_copy_falls_back_to_selecting_on_an_insecure_page(page: Any, site: Site)
     assert f"- Verdict: **{code}**" in selected and "| reach | fail |" in selected
     assert "Ctrl+C" in page.text_content("[data-checker-copy-report]")
     # The terminal lines carry the same fallback.
-    page.locator("[data-checker-terminal] .checker-line").nth(1).locator("button").click()
+    page.locator("[data-checker-terminal] .checker-line").nth(1).locator("button.checker-copy").click()
     assert page.evaluate("getSelection().toString()").startswith("curl -sS -m 5 http://127.0.0.1:")
 
 

@@ -22,7 +22,7 @@ export async function copyText(text, element, button) {
 // another text replaces it rather than adding a listener.
 export function showLine(line, text) {
   const code = line.querySelector("code");
-  const button = line.querySelector("button");
+  const button = line.querySelector(".checker-copy");
   code.textContent = text;
   button.setAttribute("aria-label", "Copy: " + text);
   button.onclick = () => copyText(text, code, button);
