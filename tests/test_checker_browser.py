@@ -147,11 +147,11 @@ def test_refused_port_on_loopback_is_unreachable_at_once_with_the_loopback_fix(p
 def test_server_that_never_answers_times_out(page: Any, site: Site) -> None:
     open_checker(page, site.url())
     with OllamaEmulator(mode="hang") as ollama:
-        started = time.monotonic()
         assert check(page, ollama.url, timeout="1") == "timeout"
-        elapsed = time.monotonic() - started
         assert ollama.connections >= 1  # the request really went out and was held
-    assert 0.9 <= elapsed < 3.0, elapsed
+    # The page's own clock for the request (filling the form on a busy machine is not part of it).
+    took_ms = int(page.text_content("[data-check=reach] .checker-ms").removesuffix(" ms"))
+    assert 900 <= took_ms < 2500, took_ms
     assert "1 s" in rows(page)["reach"][1]
 
 

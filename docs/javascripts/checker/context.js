@@ -32,7 +32,7 @@ export function planContext(url) {
 
 export function describeContext(context) {
   const page = `${location.protocol.slice(0, -1)} page (${context.from} address)`;
-  const target = `${context.mixed ? "plain http" : "the"} ${context.to} address`;
+  const target = `a ${context.mixed ? "plain http " : ""}${context.to} address`;
   const tagged = context.options?.targetAddressSpace;
   const how = tagged ? `, sent as a ${tagged} request (targetAddressSpace)` : "";
   return `${page} calling ${target}${how}.`;
