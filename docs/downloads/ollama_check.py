@@ -33,7 +33,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 # The same verdict vocabulary as the browser checker and the site (the site build compares them).
-VERDICTS = ("ok", "invalid-url", "mixed-content", "cors-blocked", "unreachable", "timeout", "not-ollama", "no-models", "model-missing", "version-too-old")  # noqa: E501
+VERDICTS = ("ok", "invalid-url", "mixed-content", "local-network-denied", "cors-blocked", "host-refused", "unreachable", "timeout", "not-ollama", "no-models", "model-missing", "version-too-old")  # noqa: E501
 # The site rewrites this line when it is built with SITE_URL, so links lead back to that site. Left
 # empty, links are printed as paths within the site, never as an address the reader may not serve.
 DOCS_URL = ""
@@ -59,7 +59,9 @@ TITLES = {
     "ok": "Ollama answers",
     "invalid-url": "The address is not usable",
     "mixed-content": "An https page cannot call an http address",
-    "cors-blocked": "Ollama refuses this page's origin",
+    "local-network-denied": "The browser's local network permission is denied",
+    "cors-blocked": "The server does not let this origin read its replies",
+    "host-refused": "Ollama refuses the Host name",
     "unreachable": "Nothing answers at that address",
     "timeout": "The request timed out",
     "not-ollama": "Something else answers",
@@ -73,8 +75,11 @@ FIXES = {
     "ok": "Nothing to fix. If MarkItUp still fails, run the browser checker and compare.",
     "invalid-url": "Enter the address as scheme, host and port only, such as http://192.168.1.20:{port}.",
     "mixed-content": "Open the site (or MarkItUp) over http on your LAN, or put Ollama behind https.",
+    "local-network-denied": "Browser only: allow local network access in Chrome's site settings for the page.",
     "cors-blocked": "Add the origin to OLLAMA_ORIGINS on the Ollama host (after a comma if it already holds origins, "
     "no spaces) and restart Ollama. The variable adds to Ollama's default origins; it never replaces them.",
+    "host-refused": "Use localhost or an IP address in the URL; behind a reverse proxy or tunnel, make "
+    "it send Host localhost:{port} to Ollama.",
     "unreachable": "Check the address and that Ollama listens on the network (OLLAMA_HOST=0.0.0.0:{port}), then any "
     "firewall in between.",
     "timeout": "Check that the host is up and that no firewall drops the packets; a large model loading can also "
@@ -94,8 +99,8 @@ FAILURE_TITLES = {
     "reset": "Connection reset",
 }
 # Most serious first: the verdict is the first of these that any check raised.
-PRECEDENCE = ("invalid-url", "unreachable", "timeout", "not-ollama", "version-too-old", "cors-blocked",
-              "no-models", "model-missing", "ok")
+PRECEDENCE = ("invalid-url", "unreachable", "timeout", "host-refused", "not-ollama", "version-too-old",
+              "cors-blocked", "no-models", "model-missing", "ok")
 
 # Terminal-only network failure classes, with the curl exit code a user would see for the same thing.
 CURL_EXIT = {"dns": 6, "refused": 7, "no-route": 7, "timed-out": 28, "empty-reply": 52, "reset": 56}
