@@ -83,7 +83,7 @@ CASES = {
     ),
     "unknown placeholder in a verdict": (
         replace("providers.yml", "Check the port ({port} by default)", "Check the port ({prot} by default)"),
-        ["providers.yml: verdicts[6].fix: unknown placeholder {prot}"],
+        ["providers.yml: verdicts[8].fix: unknown placeholder {prot}"],
     ),
     "undefined variable in a page": (
         append("docs/security.md", "\n{{ ollama_default_url }}\n"),

@@ -175,9 +175,10 @@ def test_server_that_never_answers_times_out_at_the_given_timeout() -> None:
     assert proc.returncode == 1
     assert data["verdict"] == "timeout"
     assert data["failure"]["class"] == "timed-out" and data["failure"]["curl_exit"] == 28
-    assert 450 <= row(data, "reach")["ms"] < 2000
+    # Far below the 5 s default, so the 0.5 s given was the one used (generous for a loaded machine).
+    assert 450 <= row(data, "reach")["ms"] < 4000
     assert "0.5 s" in row(data, "reach")["detail"]
-    assert elapsed < 3  # a sanity bound for the whole process, start-up included
+    assert elapsed < 15  # a sanity bound for the whole process, start-up included
 
 
 def test_other_web_server_is_not_ollama() -> None:
