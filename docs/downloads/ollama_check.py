@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 # The same verdict vocabulary as the browser checker and the site (the site build compares them).
-VERDICTS = ("ok", "invalid-url", "mixed-content", "cors-blocked", "unreachable", "timeout", "not-ollama", "no-models", "model-missing", "version-too-old")  # noqa: E501
+VERDICTS = ("ok", "invalid-url", "mixed-content", "cors-blocked", "unreachable", "timeout", "not-ollama", "host-refused", "no-models", "model-missing", "version-too-old")  # noqa: E501
 # The site rewrites this line when it publishes the script, so links lead back to that site.
 DOCS_URL = "http://127.0.0.1:8000/"
 DEFAULT_URL = "http://localhost:11434"
@@ -61,6 +61,7 @@ TITLES = {
     "unreachable": "Nothing answers at that address",
     "timeout": "The request timed out",
     "not-ollama": "Something else answers",
+    "host-refused": "Ollama refuses the Host name",
     "no-models": "Ollama has no models",
     "model-missing": "The model is not installed",
     "version-too-old": "Ollama is too old",
@@ -75,12 +76,13 @@ FIXES = {
     "timeout": "Check that the host is up and that no firewall drops the packets; a loading model can also "
     "hold a reply (try a longer --timeout).",
     "not-ollama": "Check the port (11434 by default) and any reverse proxy in front of Ollama.",
+    "host-refused": "Make the proxy send Host: localhost:11434, or reach Ollama as localhost or by IP address.",
     "no-models": "Pull a model on the Ollama host, e.g. ollama pull llama3.2.",
     "model-missing": "Pull that model on the Ollama host, or pick one from the list.",
     "version-too-old": "Update Ollama on its host (these pages support " + MIN_VERSION + " and later).",
 }
 # Most serious first: the verdict is the first of these that any check raised.
-PRECEDENCE = ("invalid-url", "unreachable", "timeout", "not-ollama", "version-too-old", "cors-blocked",
+PRECEDENCE = ("invalid-url", "unreachable", "timeout", "not-ollama", "host-refused", "version-too-old", "cors-blocked",
               "no-models", "model-missing", "ok")
 
 # Terminal-only network failure classes, with the curl exit code a user would see for the same thing.
@@ -634,21 +636,59 @@ def check_identity(run: Run) -> Tuple[str, str]:
         run.version = data["version"]
         return "pass", f"Ollama {run.version}"
     run.stop = "not Ollama"
-    if reply.status == 403:
-        # Decision: a 403 to a request without Origin is Ollama's Host-header guard (it refuses Host
-        # names it does not know while it listens on loopback), so a proxy or an unknown name is in
-        # the way. It stays "not-ollama" — the reply is an HTTP error, not Ollama's answer — with
-        # its own fix and anchor, since the generic not-ollama fix would not help.
-        run.raise_verdict(
-            "not-ollama",
-            "A reverse proxy must send the Host header `Host: localhost:11434` (nginx: proxy_set_header Host "
-            f"localhost:11434); or use localhost or an IP address instead of the name {run.target.host}; or let "
-            "Ollama listen on the network (OLLAMA_HOST=0.0.0.0:11434), where the guard is off.",
-            link("host-header-guard"))
-        return "fail", ("HTTP 403 with no Origin sent: Ollama's Host-header guard refuses the Host name "
-                        f"{run.target.host!r} (Ollama listens on loopback behind a proxy or a name it does not know)")
+    if is_host_guard_refusal(reply):
+        return host_refused(run)
     run.raise_verdict("not-ollama")
     return "fail", _not_ollama_detail(reply, data)
+
+
+# --- Ollama's Host-header guard ----------------------------------------------------------------------
+# Ollama listening on loopback answers 403 with an empty body to a Host it does not admit (server/routes.go,
+# allowedHostsMiddleware and allowedHost). Without an Origin header, CORS checks nothing, so such a 403 to
+# our request can only come from that guard, or from a proxy in front that refuses by itself (with a body).
+
+ADMITTED_SUFFIXES = (".localhost", ".local", ".internal")
+GO_PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+PROXY_HOST_SETTINGS = ("nginx: proxy_set_header Host localhost:11434; Caddy: header_up Host {upstream_hostport}; "
+                       "ngrok: --host-header=localhost:11434; cloudflared: --http-host-header localhost:11434")
+
+
+def is_host_guard_refusal(reply: Reply) -> bool:
+    return reply.status == 403 and not reply.body.strip()
+
+
+def host_admitted_by_ollama(host: str) -> bool:
+    """Whether Ollama's allowedHost would let this URL host through: loopback, private and unspecified IP
+    literals, localhost, *.localhost, *.local, *.internal. (It also admits its machine's own host name and
+    addresses, which cannot be known from here.)"""
+    name = host.lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        address = None
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return (address.is_loopback or address.is_unspecified
+                or any(address in net for net in GO_PRIVATE_NETS if net.version == address.version))
+    return name in ("", "localhost") or name.endswith(ADMITTED_SUFFIXES)
+
+
+def host_refused(run: Run) -> Tuple[str, str]:
+    """The identity row and the fix for a 403 from the Host guard; the fix depends on the URL's host."""
+    assert run.target is not None
+    host = run.target.host
+    sent = f"{host}:{run.target.port}" if run.target.port not in (80, 443) else host
+    if host_admitted_by_ollama(host):
+        fix = (f"Ollama admits {host}, so a proxy or tunnel in between sends another Host. Make it send "
+               f"Host: localhost:11434 ({PROXY_HOST_SETTINGS}).")
+    else:
+        fix = (f"Ollama does not admit the name {host}. Use localhost or an IP address in the URL, or, behind a "
+               f"proxy or tunnel, make it send Host: localhost:11434 ({PROXY_HOST_SETTINGS}).")
+    fix += " Or let Ollama listen on the network (OLLAMA_HOST=0.0.0.0:11434), which turns the guard off."
+    run.raise_verdict("host-refused", fix)
+    return "fail", (f"HTTP 403 with an empty body and no Origin sent: Ollama's Host guard refused the request "
+                    f"(this script sent Host: {sent}; a proxy in between may send another)")
 
 
 def _not_ollama_detail(reply: Reply, data: Any) -> str:
