@@ -752,7 +752,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self._chunk(data[half:])
             else:
                 self._chunk(data)
-                time.sleep(config.chunk_delay)
+                if index < len(makers):  # the reply ends right after its last line, as Ollama's does
+                    time.sleep(config.chunk_delay)
         if not self._http10():
             self.wfile.write(b"0\r\n\r\n")  # the last chunk; an HTTP/1.0 body ends when the connection closes
         self.wfile.flush()
