@@ -40,9 +40,12 @@ NGINX_NO_BUFFERING = "        proxy_buffering off;\n"
 CADDY_TLS = "tls /etc/caddy/ollama.lan.pem /etc/caddy/ollama.lan.key"
 CADDY_UPSTREAM = "reverse_proxy 127.0.0.1:11434 {"
 CADDY_HOST_FIX = "\t\theader_up Host {upstream_hostport}\n"
+NGINX_ALLOW_LOOPBACK = "    allow 127.0.0.0/8;\n"
+CADDY_ALLOW_LOOPBACK = "not remote_ip 127.0.0.0/8 ::1\n"
 
-# Variants: the documented file, or one documented mistake made in it.
-VARIANTS = ("documented", "passes-host", "buffered")
+# Variants: the documented file; one documented mistake made in it; or loopback taken off the allowed list, so
+# that this machine stands for an address outside the LAN.
+VARIANTS = ("documented", "passes-host", "buffered", "outsider")
 
 
 def replace_once(text: str, old: str, new: str, source: Path) -> str:
@@ -89,6 +92,8 @@ def nginx_site(variant: str, port: int, upstream: int, certificate: Certificate)
         text = replace_once(text, NGINX_HOST_FIX, "proxy_set_header Host $host;", NGINX_CONF)
     elif variant == "buffered":  # Ollama's FAQ block: the Host fix, buffering left at nginx's default
         text = replace_once(text, NGINX_NO_BUFFERING, "", NGINX_CONF)
+    elif variant == "outsider":
+        text = replace_once(text, NGINX_ALLOW_LOOPBACK, "", NGINX_CONF)
     return text
 
 
@@ -100,6 +105,8 @@ def caddy_site(variant: str, upstream: int, certificate: Certificate) -> str:
         text = replace_once(text, CADDY_HOST_FIX, "", CADDYFILE)
     elif variant == "buffered":
         raise ValueError("Caddy has no buffering setting in the page's file")
+    elif variant == "outsider":
+        text = replace_once(text, CADDY_ALLOW_LOOPBACK, "not remote_ip 203.0.113.0/24\n", CADDYFILE)
     return text
 
 

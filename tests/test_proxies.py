@@ -140,3 +140,18 @@ def test_nginx_read_timeout_outlasts_its_default() -> None:
     found = re.search(r"^\s*proxy_read_timeout (\d+)s;", NGINX_CONF.read_text(encoding="utf-8"), re.MULTILINE)
     assert found is not None
     assert int(found.group(1)) >= 300
+
+
+@pytest.mark.parametrize("kind", ["nginx", "caddy"])
+def test_access_list_refuses_addresses_outside_it_with_a_page_not_the_guards_empty_403(
+        kind: str, emulator: OllamaEmulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """With loopback taken off the file's allowed list, this machine is an outsider: the proxy itself refuses,
+    Ollama never sees the request, and the terminal checker does not mistake that for the Host guard."""
+    with proxy(kind, tmp_path, "outsider", emulator.port) as running:
+        status, lines = https_lines(running, "GET", "/api/version")
+        code, data = run_terminal_checker(running, monkeypatch, capsys)
+    assert status == 403 and lines  # a refusal with a body
+    assert emulator.requests == []
+    assert code == 1
+    assert data["verdict"] == "not-ollama"
