@@ -39,7 +39,7 @@ NGINX_HOST_FIX = "proxy_set_header Host localhost:11434;"
 NGINX_NO_BUFFERING = "        proxy_buffering off;\n"
 CADDY_TLS = "tls /etc/caddy/ollama.lan.pem /etc/caddy/ollama.lan.key"
 CADDY_UPSTREAM = "reverse_proxy 127.0.0.1:11434 {"
-CADDY_HOST_FIX = "\t\theader_up Host {upstream_hostport}\n"
+CADDY_HOST_FIX = "        header_up Host {upstream_hostport}\n"
 NGINX_ALLOW_LOOPBACK = "    allow 127.0.0.0/8;\n"
 CADDY_ALLOW_LOOPBACK = "not remote_ip 127.0.0.0/8 ::1\n"
 
