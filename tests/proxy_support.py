@@ -22,7 +22,6 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import unavailable
 from project import ROOT
 
 PROXIES = ROOT / "docs" / "downloads" / "proxies"
@@ -124,6 +123,8 @@ class RunningProxy:
 def _binary(name: str) -> str:
     found = shutil.which(name) or shutil.which(name, path="/usr/sbin:/usr/bin")
     if not found:
+        from browser_support import unavailable  # here, so that pytest loads browser_support as a plugin first
+
         unavailable(f"{name} is not installed (scripts/test installs Debian's nginx-light and caddy)")
     assert found is not None
     return found
