@@ -10,6 +10,8 @@ Written from a reading of Ollama's source, not copied from it. Each behaviour na
   GOW  = Go's net/http server.go chunkWriter.writeHeader / writeStatusLine: to an HTTP/1.0 request (what nginx
          sends upstream by default) Go answers with an "HTTP/1.0" status line and, for a body of unknown
          length, no chunking: the body is close-delimited, each flushed write leaves at once
+The Host guard (allowedHostsMiddleware, allowedHost, isLocalIP) reads the same, on the same lines, at fb30760996871fa
+(v0.33.0-rc2, the commit providers.yml pins).
 Where in those files: R GenerateRoutes l.1841, allowedHostsMiddleware l.1803, allowedHost l.1776,
 ChatHandler l.2440, writeChatResponse l.2387, streamResponse l.2097, ListHandler l.1632; E AllowedOrigins l.86,
 Host l.22, Var l.375; T ChatResponse l.520, Metrics l.557, ListModelResponse l.822, ModelDetails l.933;
