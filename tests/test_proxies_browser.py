@@ -28,21 +28,15 @@ CHUNK_DELAY = 0.2
 
 
 @pytest.fixture(scope="module")
-def lan_browser() -> Iterator[Any]:
-    """Chromium that also resolves the proxy's LAN name to 127.0.0.1."""
-    from browser_support import CHROMIUM_ARGS, chromium_path, unavailable  # loaded as a plugin before this runs
-
-    path = chromium_path()
-    if path is None:
-        unavailable("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
-    from playwright.sync_api import sync_playwright
+def lan_browser(browser: Any) -> Iterator[Any]:
+    """A second Chromium, from the session's Playwright, that also resolves the proxy's LAN name to 127.0.0.1."""
+    from browser_support import CHROMIUM_ARGS, chromium_path  # loaded as a plugin before this runs
 
     rules = f"--host-resolver-rules=MAP *.test 127.0.0.1, MAP {NAME} 127.0.0.1"
     args = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--host-resolver-rules=")] + [rules]
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=path, args=args)
-        yield browser
-        browser.close()
+    second = browser.browser_type.launch(executable_path=chromium_path(), args=args)
+    yield second
+    second.close()
 
 
 @pytest.fixture
