@@ -28,13 +28,11 @@ CHUNK_DELAY = 0.2
 
 
 @pytest.fixture(scope="module")
-def lan_browser(browser: Any) -> Iterator[Any]:
-    """A second Chromium, from the session's Playwright, that also resolves the proxy's LAN name to 127.0.0.1."""
-    from browser_support import CHROMIUM_ARGS, chromium_path  # loaded as a plugin before this runs
+def lan_browser(playwright_driver: Any) -> Iterator[Any]:
+    """A second Chromium that also resolves the proxy's LAN name to 127.0.0.1 (the last such switch counts)."""
+    from browser_support import launch_chromium  # loaded as a plugin before this runs
 
-    rules = f"--host-resolver-rules=MAP *.test 127.0.0.1, MAP {NAME} 127.0.0.1"
-    args = [arg for arg in CHROMIUM_ARGS if not arg.startswith("--host-resolver-rules=")] + [rules]
-    second = browser.browser_type.launch(executable_path=chromium_path(), args=args)
+    second = launch_chromium(playwright_driver, [f"--host-resolver-rules=MAP *.test 127.0.0.1, MAP {NAME} 127.0.0.1"])
     yield second
     second.close()
 
