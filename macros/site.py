@@ -13,6 +13,7 @@ from mkdocs.exceptions import PluginError
 from . import diagram, facts, strict, tables
 from .config import CONFIG_NAME, ConfigError, load, ollama_port
 from .links import cite, relative
+from .proxies import check_proxy_files
 from .terminal import check_script, publish_script
 
 log = logging.getLogger("mkdocs.plugins.macros.providers")
@@ -74,6 +75,7 @@ def setup(env) -> None:
     try:
         config = load(root)
         check_script(root / env.conf["docs_dir"], config)
+        check_proxy_files(root / env.conf["docs_dir"], config)
     except ConfigError as exc:
         raise PluginError(str(exc)) from None
     log.info(

@@ -76,6 +76,10 @@ CASES = {
         replace("providers.yml", "  min_version: 0.1.45", "  min_version: 0.1.46"),
         ["providers.yml: ollama.min_version: differs from MIN_VERSION in"],
     ),
+    "proxy file drift": (
+        replace("docs/downloads/proxies/Caddyfile", "reverse_proxy 127.0.0.1:11434 {", "reverse_proxy 127.0.0.1:11435 {"),
+        ["providers.yml: ollama.default_bind:", "Caddyfile has no line 'reverse_proxy 127.0.0.1:11434 {'"],
+    ),
     "undefined variable in a page": (
         append("docs/security.md", "\n{{ ollama_default_url }}\n"),
         ["docs/security.md: undefined variable 'ollama_default_url'"],
