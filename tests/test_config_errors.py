@@ -77,7 +77,8 @@ CASES = {
         ["providers.yml: ollama.min_version: differs from MIN_VERSION in"],
     ),
     "proxy file drift": (
-        replace("docs/downloads/proxies/Caddyfile", "reverse_proxy 127.0.0.1:11434 {", "reverse_proxy 127.0.0.1:11435 {"),
+        replace("docs/downloads/proxies/Caddyfile", "reverse_proxy 127.0.0.1:11434 {",
+                "reverse_proxy 127.0.0.1:11435 {"),
         ["providers.yml: ollama.default_bind:", "Caddyfile has no line 'reverse_proxy 127.0.0.1:11434 {'"],
     ),
     "undefined variable in a page": (
