@@ -646,8 +646,9 @@ def check_identity(run: Run) -> Tuple[str, str]:
 
 # --- Ollama's Host-header guard ----------------------------------------------------------------------
 # Ollama listening on loopback answers 403 with an empty body to a Host it does not admit (server/routes.go,
-# allowedHostsMiddleware and allowedHost). Without an Origin header, CORS checks nothing, so such a 403 to
-# our request can only come from that guard, or from a proxy in front that refuses by itself (with a body).
+# allowedHostsMiddleware and allowedHost; read at v0.33.0-rc2, fb30760). Without an Origin header, CORS checks
+# nothing, so such a 403 to our request can only come from that guard, or from a proxy in front that refuses by
+# itself (with a body).
 
 ADMITTED_SUFFIXES = (".localhost", ".local", ".internal")
 GO_PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
