@@ -133,9 +133,9 @@ def test_model_list_is_capped_with_a_count_of_the_rest(page: Any, site: Site) ->
 
 def test_refused_port_on_loopback_is_unreachable_at_once_with_the_loopback_fix(page: Any, site: Site) -> None:
     open_checker(page, site.url())
-    started = time.monotonic()
     assert check(page, f"http://127.0.0.1:{refused_port()}") == "unreachable"
-    assert time.monotonic() - started < 2.5, rows(page)  # well before the 5 s timeout
+    took_ms = int(page.text_content("[data-check=reach] .checker-ms").removesuffix(" ms"))  # the page's own clock
+    assert took_ms < 2500, took_ms  # at once, not after the 5 s timeout
     result = rows(page)
     assert result["reach"][0] == "fail" and "on this computer" in result["reach"][1]
     box = page.text_content("[data-checker-verdict]")
@@ -147,11 +147,11 @@ def test_refused_port_on_loopback_is_unreachable_at_once_with_the_loopback_fix(p
 def test_server_that_never_answers_times_out(page: Any, site: Site) -> None:
     open_checker(page, site.url())
     with OllamaEmulator(mode="hang") as ollama:
-        started = time.monotonic()
         assert check(page, ollama.url, timeout="1") == "timeout"
-        elapsed = time.monotonic() - started
         assert ollama.connections >= 1  # the request really went out and was held
-    assert 0.9 <= elapsed < 3.0, elapsed
+    # The page's own clock for the request (filling the form on a busy machine is not part of it).
+    took_ms = int(page.text_content("[data-check=reach] .checker-ms").removesuffix(" ms"))
+    assert 900 <= took_ms < 2500, took_ms
     assert "1 s" in rows(page)["reach"][1]
 
 

@@ -32,7 +32,7 @@ export function planContext(url) {
 
 export function describeContext(context) {
   const page = `${location.protocol.slice(0, -1)} page (${context.from} address)`;
-  const target = `${context.mixed ? "plain http" : "the"} ${context.to} address`;
+  const target = `a ${context.mixed ? "plain http " : ""}${context.to} address`;
   const tagged = context.options?.targetAddressSpace;
   const how = tagged ? `, sent as a ${tagged} request (targetAddressSpace)` : "";
   return `${page} calling ${target}${how}.`;
@@ -51,7 +51,7 @@ async function queryPermission(name) {
   }
 }
 
-// Chrome 145 and later split the permission by space; 142 to 144 know only "local-network-access".
+// Chrome splits the permission by address space; earlier releases knew only "local-network-access".
 export async function localNetworkPermission(space) {
   const names = [space === "loopback" ? "loopback-network" : "local-network", "local-network-access"];
   for (const name of names) {
