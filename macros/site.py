@@ -14,6 +14,7 @@ from mkdocs.exceptions import PluginError
 from . import diagram, facts, strict, tables
 from .config import CONFIG_NAME, ConfigError, load, ollama_port, with_port
 from .links import cite, relative
+from .proxies import check_proxy_files
 from .terminal import check_script, publish_script
 
 log = logging.getLogger("mkdocs.plugins.macros.providers")
@@ -75,6 +76,7 @@ def setup(env) -> None:
     try:
         raw = load(root)
         check_script(root / env.conf["docs_dir"], raw)
+        check_proxy_files(root / env.conf["docs_dir"], raw)
     except ConfigError as exc:
         raise PluginError(str(exc)) from None
     config = with_port(raw)

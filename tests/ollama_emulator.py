@@ -7,6 +7,11 @@ Written from a reading of Ollama's source, not copied from it. Each behaviour na
   CORS = gin-contrib/cors @ v1.7.2 (the version Ollama's go.mod pins since before v0.1.45)
   GIN  = gin-gonic/gin @ v1.10.0 (likewise pinned)
   GO   = Go's net/http (ServeMux, Redirect), which Ollama serves through
+  GOW  = Go's net/http server.go chunkWriter.writeHeader / writeStatusLine: to an HTTP/1.0 request (what nginx
+         sends upstream by default) Go answers with an "HTTP/1.0" status line and, for a body of unknown
+         length, no chunking: the body is close-delimited, each flushed write leaves at once
+The Host guard (allowedHostsMiddleware, allowedHost, isLocalIP) reads the same, on the same lines, at fb30760996871fa
+(v0.33.0-rc2, the commit providers.yml pins).
 Where in those files: R GenerateRoutes l.1841, allowedHostsMiddleware l.1803, allowedHost l.1776,
 ChatHandler l.2440, writeChatResponse l.2387, streamResponse l.2097, ListHandler l.1632; E AllowedOrigins l.86,
 Host l.22, Var l.375; T ChatResponse l.520, Metrics l.557, ListModelResponse l.822, ModelDetails l.933;
@@ -397,8 +402,33 @@ class _Handler(BaseHTTPRequestHandler):
     def send_response(self, code: int, message: str | None = None) -> None:
         # Go sends Date but no Server header.
         self.log_request(code)
-        self.send_response_only(code, message)
+        if self._http10():
+            self._send_status_line_http10(code, message)
+        else:
+            self.send_response_only(code, message)
         self.send_header("Date", self.date_time_string())
+
+    def _http10(self) -> bool:
+        """Whether the request came as HTTP/1.0, as nginx's proxy_pass sends it unless told otherwise."""
+        return self.request_version == "HTTP/1.0"
+
+    def _http10_keep_alive(self) -> None:
+        """GOW: a 1.0 request asking for keep-alive gets "Connection: keep-alive" on a reply of known length;
+        any other 1.0 request has its connection closed after the reply."""
+        if "keep-alive" in self.headers.get("Connection", "").lower():
+            self.send_header("Connection", "keep-alive")
+            self.close_connection = False
+        else:
+            self.close_connection = True
+
+    def _send_status_line_http10(self, code: int, message: str | None) -> None:
+        """GOW writeStatusLine: the status line names HTTP/1.0 when the request did."""
+        version = self.protocol_version
+        self.protocol_version = "HTTP/1.0"
+        try:
+            self.send_response_only(code, message)
+        finally:
+            self.protocol_version = version
 
     def _read_body(self) -> bytes:
         if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
@@ -428,6 +458,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", content_type)
         if status != 204 and not 100 <= status < 200:
             self.send_header("Content-Length", str(len(body)))
+        if self._http10():
+            self._http10_keep_alive()
         self.end_headers()
         if self.command != "HEAD" and status != 204:
             self.wfile.write(body)
@@ -688,8 +720,9 @@ class _Handler(BaseHTTPRequestHandler):
         self._stream([*makers, final])
 
     def _stream(self, makers: Sequence[Callable[[], dict[str, Any]]]) -> None:
-        """R streamResponse: NDJSON, one object per line, each written and flushed; chunked encoding.
+        """R streamResponse: NDJSON, one object per line, each written and flushed.
 
+        Chunked to an HTTP/1.1 request; to an HTTP/1.0 request unchunked and close-delimited (GOW).
         Each object is made just before it is written, so created_at and durations are current.
         In "split" chunking the first two lines share one write and the last line is cut across two
         writes, so a client has to buffer and split on newlines itself ("plain": one line per write).
@@ -699,7 +732,10 @@ class _Handler(BaseHTTPRequestHandler):
         for name, value in self.pending:
             self.send_header(name, value)
         self.send_header("Content-Type", NDJSON)
-        self.send_header("Transfer-Encoding", "chunked")
+        if self._http10():
+            self.close_connection = True  # GOW: closeAfterReply, and no Connection header to a 1.0 request
+        else:
+            self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         self.wfile.flush()
         split = config.chunking == "split"
@@ -718,12 +754,18 @@ class _Handler(BaseHTTPRequestHandler):
                 self._chunk(data[half:])
             else:
                 self._chunk(data)
-                time.sleep(config.chunk_delay)
-        self.wfile.write(b"0\r\n\r\n")
+                if index < len(makers):  # the reply ends right after its last line, as Ollama's does
+                    time.sleep(config.chunk_delay)
+        if not self._http10():
+            self.wfile.write(b"0\r\n\r\n")  # the last chunk; an HTTP/1.0 body ends when the connection closes
         self.wfile.flush()
 
     def _chunk(self, data: bytes) -> None:
-        self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
+        """One flushed write (gin's c.Stream flushes after each object)."""
+        if self._http10():
+            self.wfile.write(data)
+        else:
+            self.wfile.write(f"{len(data):x}\r\n".encode() + data + b"\r\n")
         self.wfile.flush()
 
     def show(self) -> None:

@@ -85,6 +85,11 @@ CASES = {
         replace("providers.yml", "Check the port ({port} by default)", "Check the port ({prot} by default)"),
         ["providers.yml: verdicts[8].fix: unknown placeholder {prot}"],
     ),
+    "proxy file drift": (
+        replace("docs/downloads/proxies/Caddyfile", "reverse_proxy 127.0.0.1:11434 {",
+                "reverse_proxy 127.0.0.1:11435 {"),
+        ["providers.yml: ollama.default_bind:", "Caddyfile has no line 'reverse_proxy 127.0.0.1:11434 {'"],
+    ),
     "undefined variable in a page": (
         append("docs/security.md", "\n{{ ollama_default_url }}\n"),
         ["docs/security.md: undefined variable 'ollama_default_url'"],

@@ -597,3 +597,74 @@ def test_command_line_runs_and_refuses_non_loopback() -> None:
             if stream is not None:
                 stream.close()
     assert returncode == 0
+
+
+# --- HTTP/1.0, as nginx's proxy_pass speaks to an upstream by default (Go net/http chunkWriter.writeHeader) ----
+
+
+def post_bytes_http10(path: str, body: dict[str, Any], extra: str = "") -> bytes:
+    data = json.dumps(body).encode()
+    return (
+        f"POST {path} HTTP/1.0\r\nHost: localhost:11434\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(data)}\r\n{extra}\r\n"
+    ).encode() + data
+
+
+def timed_reads(port: int, request: bytes, timeout: float = 5) -> list[tuple[float, bytes]]:
+    """Send bytes, then record when each piece arrives, until the server closes the connection."""
+    arrivals: list[tuple[float, bytes]] = []
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as sock:
+        sock.sendall(request)
+        started = time.monotonic()
+        while piece := sock.recv(65536):
+            arrivals.append((time.monotonic() - started, piece))
+    return arrivals
+
+
+def test_http10_stream_is_unchunked_close_delimited_and_flushed_per_write() -> None:
+    reply = "one two three four"
+    with OllamaEmulator(chunking="plain", chunk_delay=0.15, reply=reply) as emu:
+        request = post_bytes_http10("/api/chat", {"model": "llama3.2", "messages": [{"content": "x"}]})
+        arrivals = timed_reads(emu.port, request)
+    data = b"".join(piece for _, piece in arrivals)
+    head, _, body = data.partition(b"\r\n\r\n")
+    lines = head.decode().split("\r\n")
+    assert lines[0] == "HTTP/1.0 200 OK"
+    names = {line.split(":", 1)[0].lower() for line in lines[1:]}
+    assert "transfer-encoding" not in names and "content-length" not in names
+    assert "connection" not in names  # Go deletes it and does not add "close" for a 1.0 request
+    objects = [json.loads(line) for line in body.splitlines()]
+    assert "".join(o["message"]["content"] for o in objects) == reply
+    assert objects[-1]["done"] is True
+    # Real time: the body came in several pieces spread over the stream, not in one piece at the end.
+    body_times = [at for at, piece in arrivals if b"\"done\"" in piece]
+    assert len(body_times) >= 4
+    assert body_times[-1] - body_times[0] >= 0.4
+
+
+def test_http10_reply_of_known_length_closes_unless_keep_alive() -> None:
+    with OllamaEmulator() as emu:
+        started = time.monotonic()
+        head, chunks = raw(emu.port, b"GET /api/version HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        assert time.monotonic() - started < 2  # the server closed; raw() did not wait for its timeout
+        assert head.startswith(b"HTTP/1.0 200 OK\r\n")
+        assert b"content-length:" in head.lower() and b"connection:" not in head.lower()
+        assert json.loads(chunks[0]) == {"version": emu.config.version}
+
+        with socket.create_connection(("127.0.0.1", emu.port), timeout=5) as sock:
+            request = b"GET /api/version HTTP/1.0\r\nHost: localhost\r\nConnection: keep-alive\r\n\r\n"
+            for _ in range(2):  # the second request reuses the connection
+                sock.sendall(request)
+                reply = http.client.HTTPResponse(sock)
+                reply.begin()
+                assert reply.version == 10 and reply.status == 200
+                assert reply.getheader("Connection") == "keep-alive"
+                assert json.loads(reply.read()) == {"version": emu.config.version}
+
+
+def test_http11_stream_stays_chunked() -> None:
+    with OllamaEmulator(chunking="plain", chunk_delay=0) as emu:
+        head, chunks = raw(emu.port, post_bytes("/api/chat", {"model": "llama3.2", "messages": [{"content": "x"}]}))
+    assert head.startswith(b"HTTP/1.1 200 OK\r\n")
+    assert b"transfer-encoding: chunked" in head.lower()
+    assert len(chunks) > 1

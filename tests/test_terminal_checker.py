@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import errno
 import http.client
+import http.server
 import importlib.util
 import json
 import re
@@ -247,10 +248,89 @@ def test_host_header_guard_behind_a_name_ollama_does_not_know(monkeypatch: pytes
     data = json.loads(capsys.readouterr().out)
     assert host_sent == f"ollama.example.test:{emu.port}"
     assert code == 1
+    assert data["verdict"] == "host-refused"
+    assert data["title"] == "Ollama refuses the Host name"
+    assert data["link"] == checker.DOCS_URL + GUIDE + "#host-refused"
+    # The name is not one Ollama admits: the fix says to use localhost or an IP address, or fix the proxy.
+    assert data["fix"].startswith("Ollama does not admit the name ollama.example.test. Use localhost or an IP")
+    assert "Host: localhost:11434" in data["fix"] and "OLLAMA_HOST=0.0.0.0:11434" in data["fix"]
+    assert f"sent Host: ollama.example.test:{emu.port}" in row(data, "identity")["detail"]
+    assert "instead of the name" not in data["fix"]
+
+
+def test_host_refused_for_an_admitted_name_blames_a_proxy(monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """localhost is admitted, so a 403 from the guard means something in between sent another Host."""
+
+    class RewritingProxy:
+        """A one-shot TCP relay that rewrites the Host line, as a proxy passing its visitor's name on does."""
+
+        def __init__(self, upstream: int) -> None:
+            self.listener = socket.create_server(("127.0.0.1", 0))
+            self.port = self.listener.getsockname()[1]
+            self.upstream = upstream
+            threading.Thread(target=self.relay, daemon=True).start()
+
+        def relay(self) -> None:
+            client, _ = self.listener.accept()
+            with client, socket.create_connection(("127.0.0.1", self.upstream)) as server:
+                request = client.recv(65536)
+                server.sendall(re.sub(rb"(?im)^Host: [^\r\n]*", b"Host: ollama.example.org", request, count=1))
+                while piece := server.recv(65536):
+                    client.sendall(piece)
+
+    with OllamaEmulator() as emu:
+        proxy = RewritingProxy(emu.port)
+        code = checker.main([f"http://localhost:{proxy.port}", "--json"])
+        proxy.listener.close()
+        assert emu.requests[0].header("Host") == "ollama.example.org"
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1
+    assert data["verdict"] == "host-refused"
+    assert data["fix"].startswith("Ollama admits localhost, so a proxy or tunnel in between sends another Host.")
+    assert "proxy_set_header Host localhost:11434" in data["fix"]
+
+
+def test_a_403_with_a_body_is_not_the_host_guard(monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """A proxy that refuses by itself (nginx deny, a login wall) answers with a page: not-ollama, not host-refused."""
+    body = b"<html><body><h1>403 Forbidden</h1></body></html>"
+
+    class Refuser(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(403)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Refuser)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        code = checker.main([f"http://127.0.0.1:{server.server_address[1]}", "--json"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1
     assert data["verdict"] == "not-ollama"
-    assert data["link"] == checker.DOCS_URL + GUIDE + "#host-header-guard"
-    assert f"Host: localhost:{checker.DEFAULT_PORT}" in data["fix"]
-    assert "Host-header guard" in row(data, "identity")["detail"]
+
+
+@pytest.mark.parametrize("host", [
+    "localhost", "LOCALHOST", "127.0.0.1", "127.8.9.10", "::1", "0.0.0.0", "::", "10.1.2.3", "172.16.0.9",
+    "172.31.255.255", "192.168.1.20", "fd00::1", "::ffff:192.168.1.2", "a.localhost", "printer.local",
+    "ollama.internal", "host.docker.internal",
+    "ollama.lan", "ollama.example.test", "172.32.0.1", "100.64.0.1", "8.8.8.8", "169.254.1.1", "fe80::1",
+    "2001:db8::1", "local", "internal", "xlocal", "ollama.localhost.example",
+])
+def test_admitted_hosts_follow_ollamas_allowed_host(host: str) -> None:
+    """The script's list equals the emulator's (both read from server/routes.go allowedHost at the pinned commit);
+    the machine's own host name is left out, since the script cannot know the Ollama machine's."""
+    from ollama_emulator import host_header_allowed
+    assert checker.host_admitted_by_ollama(host) == host_header_allowed(host, hostname="no-such-machine-name")
 
 
 def test_old_version_is_too_old() -> None:

@@ -78,8 +78,7 @@ FIXES = {
     "local-network-denied": "Browser only: allow local network access in Chrome's site settings for the page.",
     "cors-blocked": "Add the origin to OLLAMA_ORIGINS on the Ollama host (after a comma if it already holds origins, "
     "no spaces) and restart Ollama. The variable adds to Ollama's default origins; it never replaces them.",
-    "host-refused": "Use localhost or an IP address in the URL; behind a reverse proxy or tunnel, make "
-    "it send Host localhost:{port} to Ollama.",
+    "host-refused": "Make the proxy send Host: localhost:{port}, or reach Ollama as localhost or by IP address.",
     "unreachable": "Check the address and that Ollama listens on the network (OLLAMA_HOST=0.0.0.0:{port}), then any "
     "firewall in between.",
     "timeout": "Check that the host is up and that no firewall drops the packets; a large model loading can also "
@@ -933,21 +932,60 @@ def check_identity(run: Run) -> Tuple[str, str]:
         run.version = data["version"]
         return "pass", f"Ollama {run.version}"
     run.stop = "not Ollama"
-    if reply.status == 403:
-        # Decision: a 403 to a request without Origin is Ollama's Host-header guard (it refuses Host
-        # names it does not know while it listens on loopback), so a proxy or an unknown name is in
-        # the way. It stays "not-ollama" — the reply is an HTTP error, not Ollama's answer — with
-        # its own fix and anchor, since the generic not-ollama fix would not help.
-        run.raise_verdict(
-            "not-ollama",
-            f"A reverse proxy must send the Host header `Host: localhost:{DEFAULT_PORT}` (nginx: proxy_set_header "
-            f"Host localhost:{DEFAULT_PORT}); or use localhost or an IP address instead of the name {run.target.host}; "
-            f"or let Ollama listen on the network (OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT}), where the guard is off.",
-            link("host-header-guard"))
-        return "fail", ("HTTP 403 with no Origin sent: Ollama's Host-header guard refuses the Host name "
-                        f"{run.target.host!r} (Ollama listens on loopback behind a proxy or a name it does not know)")
+    if is_host_guard_refusal(reply):
+        return host_refused(run)
     run.raise_verdict("not-ollama")
     return "fail", _not_ollama_detail(reply, data)
+
+
+# --- Ollama's Host-header guard ----------------------------------------------------------------------
+# Ollama listening on loopback answers 403 with an empty body to a Host it does not admit (server/routes.go,
+# allowedHostsMiddleware and allowedHost; read at v0.33.0-rc2, fb30760). Without an Origin header, CORS checks
+# nothing, so such a 403 to our request can only come from that guard, or from a proxy in front that refuses by
+# itself (with a body).
+
+ADMITTED_SUFFIXES = (".localhost", ".local", ".internal")
+GO_PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
+PROXY_HOST_SETTINGS = ("nginx: proxy_set_header Host localhost:11434; Caddy: header_up Host {upstream_hostport}; "
+                       "ngrok: --host-header=localhost:11434; cloudflared: --http-host-header localhost:11434")
+
+
+def is_host_guard_refusal(reply: Reply) -> bool:
+    return reply.status == 403 and not reply.body.strip()
+
+
+def host_admitted_by_ollama(host: str) -> bool:
+    """Whether Ollama's allowedHost would let this URL host through: loopback, private and unspecified IP
+    literals, localhost, *.localhost, *.local, *.internal. (It also admits its machine's own host name and
+    addresses, which cannot be known from here.)"""
+    name = host.lower().rstrip(".")
+    try:
+        address = ipaddress.ip_address(name.split("%", 1)[0])
+    except ValueError:
+        address = None
+    if address is not None:
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        return (address.is_loopback or address.is_unspecified
+                or any(address in net for net in GO_PRIVATE_NETS if net.version == address.version))
+    return name in ("", "localhost") or name.endswith(ADMITTED_SUFFIXES)
+
+
+def host_refused(run: Run) -> Tuple[str, str]:
+    """The identity row and the fix for a 403 from the Host guard; the fix depends on the URL's host."""
+    assert run.target is not None
+    host = run.target.host
+    sent = f"{host}:{run.target.port}" if run.target.port not in (80, 443) else host
+    if host_admitted_by_ollama(host):
+        fix = (f"Ollama admits {host}, so a proxy or tunnel in between sends another Host. Make it send "
+               f"Host: localhost:11434 ({PROXY_HOST_SETTINGS}).")
+    else:
+        fix = (f"Ollama does not admit the name {host}. Use localhost or an IP address in the URL, or, behind a "
+               f"proxy or tunnel, make it send Host: localhost:11434 ({PROXY_HOST_SETTINGS}).")
+    fix += " Or let Ollama listen on the network (OLLAMA_HOST=0.0.0.0:11434), which turns the guard off."
+    run.raise_verdict("host-refused", fix)
+    return "fail", (f"HTTP 403 with an empty body and no Origin sent: Ollama's Host guard refused the request "
+                    f"(this script sent Host: {sent}; a proxy in between may send another)")
 
 
 def _not_ollama_detail(reply: Reply, data: Any) -> str:
