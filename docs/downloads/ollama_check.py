@@ -946,8 +946,10 @@ def check_identity(run: Run) -> Tuple[str, str]:
 
 ADMITTED_SUFFIXES = (".localhost", ".local", ".internal")
 GO_PRIVATE_NETS = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"))
-PROXY_HOST_SETTINGS = ("nginx: proxy_set_header Host localhost:11434; Caddy: header_up Host {upstream_hostport}; "
-                       "ngrok: --host-header=localhost:11434; cloudflared: --http-host-header localhost:11434")
+PROXY_HOST_SETTINGS = (f"nginx: proxy_set_header Host localhost:{DEFAULT_PORT}; "
+                       "Caddy: header_up Host {upstream_hostport}; "
+                       f"ngrok: --host-header=localhost:{DEFAULT_PORT}; "
+                       f"cloudflared: --http-host-header localhost:{DEFAULT_PORT}")
 
 
 def is_host_guard_refusal(reply: Reply) -> bool:
@@ -978,11 +980,11 @@ def host_refused(run: Run) -> Tuple[str, str]:
     sent = f"{host}:{run.target.port}" if run.target.port not in (80, 443) else host
     if host_admitted_by_ollama(host):
         fix = (f"Ollama admits {host}, so a proxy or tunnel in between sends another Host. Make it send "
-               f"Host: localhost:11434 ({PROXY_HOST_SETTINGS}).")
+               f"Host: localhost:{DEFAULT_PORT} ({PROXY_HOST_SETTINGS}).")
     else:
         fix = (f"Ollama does not admit the name {host}. Use localhost or an IP address in the URL, or, behind a "
-               f"proxy or tunnel, make it send Host: localhost:11434 ({PROXY_HOST_SETTINGS}).")
-    fix += " Or let Ollama listen on the network (OLLAMA_HOST=0.0.0.0:11434), which turns the guard off."
+               f"proxy or tunnel, make it send Host: localhost:{DEFAULT_PORT} ({PROXY_HOST_SETTINGS}).")
+    fix += f" Or let Ollama listen on the network (OLLAMA_HOST=0.0.0.0:{DEFAULT_PORT}), which turns the guard off."
     run.raise_verdict("host-refused", fix)
     return "fail", (f"HTTP 403 with an empty body and no Origin sent: Ollama's Host guard refused the request "
                     f"(this script sent Host: {sent}; a proxy in between may send another)")
