@@ -59,18 +59,19 @@ class Site:
 
     scheme: str
     port: int
+    host: str = "127.0.0.1"  # the loopback address it is served on
 
-    def origin(self, host: str = "127.0.0.1") -> str:
-        return f"{self.scheme}://{host}:{self.port}"
+    def origin(self, host: str | None = None) -> str:
+        return f"{self.scheme}://{host or self.host}:{self.port}"
 
-    def url(self, path: str = "checker/", host: str = "127.0.0.1") -> str:
+    def url(self, path: str = "checker/", host: str | None = None) -> str:
         return f"{self.origin(host)}/{path}"
 
 
 @contextmanager
-def serve(directory: Path, tls: ssl.SSLContext | None = None) -> Iterator[int]:
-    """A threaded static file server for `directory` on 127.0.0.1 (port chosen by the OS)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory)))
+def serve(directory: Path, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> Iterator[int]:
+    """A threaded static file server for `directory` on a loopback address (port chosen by the OS)."""
+    server = ThreadingHTTPServer((host, 0), functools.partial(_QuietHandler, directory=str(directory)))
     server.daemon_threads = True
     if tls is not None:
         # The handshake happens on the first read, in the handler's thread, so a silent client blocks nobody.
@@ -86,37 +87,45 @@ def serve(directory: Path, tls: ssl.SSLContext | None = None) -> Iterator[int]:
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
+def playwright() -> Iterator[Any]:
+    """One Playwright for the session: its sync API cannot run twice at once (Chromium and Firefox share it)."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        unavailable("Playwright for Python is not installed (requirements-test.txt)")
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Any) -> Iterator[Any]:
     """One Chromium for the whole session."""
     path = chromium_path()
     if path is None:
         unavailable("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
     try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        unavailable("Playwright for Python is not installed (requirements-test.txt)")
-    with sync_playwright() as playwright:
-        try:
-            chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        except Exception as exc:  # a broken or incompatible binary
-            unavailable(f"Chromium at {path} does not start: {exc}")
-        yield chromium
-        chromium.close()
+        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+    except Exception as exc:  # a broken or incompatible binary
+        unavailable(f"Chromium at {path} does not start: {exc}")
+    yield chromium
+    chromium.close()
 
 
 @contextmanager
-def serve_site(built: Path, copy: Path, scheme: str, tls: ssl.SSLContext | None = None) -> Iterator[Site]:
+def serve_site(
+    built: Path, copy: Path, scheme: str, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1",
+) -> Iterator[Site]:
     """A copy of the built site, served, with its sitemap pointing at the port it is served on.
 
     Material's instant navigation only takes over links whose address is in sitemap.xml, and it matches
     them with the scheme and host of the page but the port of site_url; so the copy gets the real port.
     """
     shutil.copytree(built, copy)
-    with serve(copy, tls) as port:
+    with serve(copy, tls, host) as port:
         sitemap = copy / "sitemap.xml"
-        text = re.sub(r"<loc>[a-z]+://[^/<]+/", f"<loc>{scheme}://127.0.0.1:{port}/", sitemap.read_text("utf-8"))
+        text = re.sub(r"<loc>[a-z]+://[^/<]+/", f"<loc>{scheme}://{host}:{port}/", sitemap.read_text("utf-8"))
         sitemap.write_text(text, "utf-8")
-        yield Site(scheme, port)
+        yield Site(scheme, port, host)
 
 
 @pytest.fixture(scope="session")
