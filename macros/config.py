@@ -135,6 +135,7 @@ def _cross_check(data: dict, name: str) -> None:
     for index, item in enumerate(data["ollama"]["endpoints"]):
         check_source(item["source"], f"ollama.endpoints[{index}].source")
     check_source(data["ollama"]["source"], "ollama.source")
+    check_source(data["checker"]["app_default_source"], "checker.app_default_source")
     if "settings" in data:
         check_source(data["settings"]["source"], "settings.source")
     for index, item in enumerate(data["diagnosis"]):

@@ -50,8 +50,16 @@ def checker_settings(config: dict) -> dict:
         "maxModelsShown": checker["max_models_shown"],
         "chatPrompt": checker["chat_prompt"],
         "chatNumPredict": checker["chat_num_predict"],
+        "appDefaultOrigin": checker["app_default_origin"],
+        "buffering": {
+            "minGenerationMs": checker["buffering"]["min_generation_ms"],
+            "maxSpreadRatio": checker["buffering"]["max_spread_ratio"],
+        },
         "verdicts": {
-            v["id"]: {"title": v["title"], "cause": v["cause"], "fix": v["fix"], "href": f"../{guide}#{v['anchor']}"}
+            v["id"]: {
+                "title": v["title"], "cause": v["cause"], "fix": v["fix"], "fixes": v.get("fixes", {}),
+                "href": f"../{guide}#{v['anchor']}",
+            }
             for v in config["verdicts"]
         },
         "platforms": [{"name": p["name"], "setEnv": p["set_env"], "lang": p.get("lang", "bash")}
@@ -76,6 +84,7 @@ def setup(env) -> None:
     # The checker's partial puts this JSON, HTML-escaped, in an attribute of its root element.
     env.conf["extra"]["checker"] = json.dumps(checker_settings(config), separators=(",", ":"))
     env.conf["extra"]["checker_default_url"] = config["checker"]["default_url"]
+    env.conf["extra"]["checker_app_default"] = config["checker"]["app_default_origin"]
 
     page = partial(_page_path, env)
     macros = {

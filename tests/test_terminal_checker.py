@@ -652,7 +652,7 @@ def test_exit_status_per_verdict() -> None:
 
 def test_every_verdict_has_a_title_and_a_fix_and_a_place_in_the_precedence() -> None:
     assert set(checker.TITLES) == set(checker.FIXES) == set(checker.VERDICTS)
-    assert set(checker.PRECEDENCE) == set(checker.VERDICTS) - {"mixed-content"}  # browser-only
+    assert set(checker.PRECEDENCE) == set(checker.VERDICTS) - {"mixed-content", "local-network-denied"}  # browser
 
 
 def test_colour_only_on_a_tty_without_no_color() -> None:

@@ -32,7 +32,7 @@ from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urlsplit
 
 # The same verdict vocabulary as the browser checker and the site (the site build compares them).
-VERDICTS = ("ok", "invalid-url", "mixed-content", "cors-blocked", "unreachable", "timeout", "not-ollama", "no-models", "model-missing", "version-too-old")  # noqa: E501
+VERDICTS = ("ok", "invalid-url", "mixed-content", "local-network-denied", "cors-blocked", "host-refused", "unreachable", "timeout", "not-ollama", "no-models", "model-missing", "version-too-old")  # noqa: E501
 # The site rewrites this line when it publishes the script, so links lead back to that site.
 DOCS_URL = "http://127.0.0.1:8000/"
 DEFAULT_URL = "http://localhost:11434"
@@ -57,7 +57,9 @@ TITLES = {
     "ok": "Ollama answers",
     "invalid-url": "The address is not usable",
     "mixed-content": "An https page cannot call an http address",
-    "cors-blocked": "Ollama refuses this page's origin",
+    "local-network-denied": "The browser's local network permission is denied",
+    "cors-blocked": "The server does not let this origin read its replies",
+    "host-refused": "Ollama refuses the Host name",
     "unreachable": "Nothing answers at that address",
     "timeout": "The request timed out",
     "not-ollama": "Something else answers",
@@ -69,7 +71,10 @@ FIXES = {
     "ok": "Nothing to fix. If MarkItUp still fails, run the browser checker and compare.",
     "invalid-url": "Give the address as scheme, host and port only, such as http://192.168.1.20:11434.",
     "mixed-content": "Open the site (or MarkItUp) over http on your LAN, or put Ollama behind https.",
+    "local-network-denied": "Browser only: allow local network access in Chrome's site settings for the page.",
     "cors-blocked": "Add the origin to OLLAMA_ORIGINS on the Ollama host and restart Ollama.",
+    "host-refused": "Use localhost or an IP address in the URL; behind a reverse proxy, make it send "
+    "Host localhost:11434 to Ollama.",
     "unreachable": "Check the address and that Ollama listens on the network (OLLAMA_HOST=0.0.0.0:11434), "
     "then any firewall in between.",
     "timeout": "Check that the host is up and that no firewall drops the packets; a loading model can also "
@@ -80,8 +85,8 @@ FIXES = {
     "version-too-old": "Update Ollama on its host (these pages support " + MIN_VERSION + " and later).",
 }
 # Most serious first: the verdict is the first of these that any check raised.
-PRECEDENCE = ("invalid-url", "unreachable", "timeout", "not-ollama", "version-too-old", "cors-blocked",
-              "no-models", "model-missing", "ok")
+PRECEDENCE = ("invalid-url", "unreachable", "timeout", "host-refused", "not-ollama", "version-too-old",
+              "cors-blocked", "no-models", "model-missing", "ok")
 
 # Terminal-only network failure classes, with the curl exit code a user would see for the same thing.
 CURL_EXIT = {"dns": 6, "refused": 7, "no-route": 7, "timed-out": 28, "empty-reply": 52, "reset": 56}

@@ -1,21 +1,59 @@
-// "Test a reply": one streamed /api/chat, timed.
+// "Test a reply": one streamed /api/chat, with the time each line arrived.
 import { ndjson } from "./ndjson.js";
-import { INIT, timedOut, within } from "./probes.js";
+import { REQUEST_DEFAULTS, hasTimedOut, withTimeout } from "./probes.js";
 
-export async function chat(url, model, cfg, signal, show) {
-  const s = within(signal, 120000), t0 = performance.now();
-  let first, text = "", last;
-  try {
-    const res = await fetch(url + "/api/chat", { ...INIT, method: "POST", signal: s, headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ model, messages: [{ role: "user", content: cfg.chatPrompt }], stream: true, options: { num_predict: cfg.chatNumPredict } }) });
-    if (!res.ok) throw Error(`HTTP ${res.status} ${(await res.text()).slice(0, 200)}`);
-    for await (const o of ndjson(res.body)) {
-      if (o.error) throw Error(o.error);
-      if (o.message?.content) show((text += o.message.content), (first ??= performance.now() - t0));
-      if (o.done) last = o;
-    }
-  } catch (e) {
-    throw timedOut(s) ? Error("no reply within 120 s") : e;
+const REPLY_TIMEOUT_MS = 120000;
+
+function chatRequest(model, settings) {
+  const message = { role: "user", content: settings.chatPrompt };
+  return JSON.stringify({
+    model,
+    messages: [message],
+    stream: true,
+    options: { num_predict: settings.chatNumPredict },
+  });
+}
+
+async function openStream(url, model, settings, options, signal) {
+  const response = await fetch(url + "/api/chat", {
+    ...REQUEST_DEFAULTS,
+    ...options,
+    method: "POST",
+    signal,
+    headers: { "Content-Type": "application/json" },
+    body: chatRequest(model, settings),
+  });
+  if (!response.ok) {
+    const text = await response.text();
+    throw new Error(`HTTP ${response.status} ${text.slice(0, 200)}`);
   }
-  return { first: first ?? 0, tps: last?.eval_duration ? last.eval_count / (last.eval_duration / 1e9) : 0, count: last?.eval_count, text };
+  return response.body;
+}
+
+// Resolves to { text, firstTokenMs, arrivals, final }; `onText(text)` gets the reply so far.
+export async function testReply(run, settings, signal, onText) {
+  const limit = withTimeout(signal, REPLY_TIMEOUT_MS);
+  const started = performance.now();
+  const reply = { text: "", firstTokenMs: null, arrivals: [], final: null };
+  try {
+    const body = await openStream(run.url, run.chatModel, settings, run.context.options, limit.signal);
+    for await (const line of ndjson(body)) {
+      const arrived = performance.now() - started;
+      if (line.error) {
+        throw new Error(line.error);
+      }
+      reply.arrivals.push(arrived);
+      if (line.message?.content) {
+        reply.text += line.message.content;
+        reply.firstTokenMs ??= arrived;
+        onText(reply.text);
+      }
+      if (line.done) {
+        reply.final = line;
+      }
+    }
+  } catch (error) {
+    throw hasTimedOut(limit) ? new Error(`no reply within ${REPLY_TIMEOUT_MS / 1000} s`) : error;
+  }
+  return reply;
 }

@@ -1,72 +1,204 @@
-// The checks in order; the first failure gives the verdict.
+// The checks in order; the first failure gives the verdict. `show(id, status, detail)` fills a row.
+import { normaliseOllamaUrl } from "./address.js";
+import { describeContext, planContext } from "./context.js";
+import { admittedByDefault } from "./origins.js";
 import { probe } from "./probes.js";
-import { isLoopback, normalise } from "./url.js";
+import { localNetworkPermission } from "./spaces.js";
+import { isOlder } from "./version.js";
 
-// Like gin-contrib/cors: one "*" splits a pattern into prefix and suffix.
-const admits = (p, o, i = p.indexOf("*")) =>
-  i < 0 ? p === o : o.length >= p.length - 1 && o.startsWith(p.slice(0, i)) && o.endsWith(p.slice(i + 1));
-const ver = (v) => (/^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(v) || []).slice(1).map((n) => +n || 0);
-const older = (a, b, x = ver(a), y = ver(b), i = x.findIndex((n, k) => n !== y[k])) => x[i] < y[i];
+const TAGS_CAP = 2 << 20;
 
-async function permission(loop) {
-  for (const name of [loop ? "loopback-network" : "local-network", "local-network-access"]) {
-    try { return `${(await navigator.permissions.query({ name })).state} (${name})`; } catch {}
-  }
-  return "unsupported";
+// Ollama's lookup: no tag means ":latest", in any case.
+const fullModelName = (name) => (name.includes(":") ? name : name + ":latest").toLowerCase();
+
+function fail(run, verdict, caseId = "") {
+  return { ...run, verdict, caseId };
 }
 
-export async function run(f, cfg, set, signal) {
-  const r = { models: [] }, o = location.origin, ms = f.timeoutMs, env = cfg.originsEnv;
-  const end = (verdict, id, detail) => (set(id, "fail", detail), { ...r, verdict });
-  const lost = (p, id) => p.timedOut ? end("timeout", id, `No reply within ${ms / 1000} s.`)
-    : end("unreachable", id, `Failed before the timeout.${/gra|uns/.test(r.lna) ? "" : ` Local Network Access is ${r.lna}: that may block it.`}`);
-
-  const n = normalise(f.url, cfg.defaultPort);
-  if (n.error) return end("invalid-url", "url", n.error);
-  const u = n.url, url = (r.url = u.origin), loop = isLoopback(u.hostname), ua = navigator.userAgent;
-  set("url", "pass", url + n.note);
-
-  set("context", "running");
-  if (location.protocol === "https:" && u.protocol === "http:" && (!loop || (/AppleWebKit/.test(ua) && !/Chrome\//.test(ua)))) {
-    return end("mixed-content", "context", `https page, plain http ${loop ? "loopback (Safari blocks it)" : "host"}: the browser blocks it, so nothing was sent.`);
+function checkAddress(run, form, settings, show) {
+  const normalised = normaliseOllamaUrl(form.url, settings.defaultPort);
+  if (normalised.error) {
+    show("url", "fail", normalised.error);
+    return false;
   }
-  const lna = (r.lna = await permission(loop)), ok = cfg.defaultOrigins.some((p) => admits(p, o));
-  set("context", ok && !/^den/.test(lna) ? "pass" : "warn",
-    `Local Network Access: ${lna}. Origin ${o} is ${ok ? "" : "not "}among Ollama's defaults: ${env} ${ok ? "not needed" : "must include it"}.`);
+  run.target = normalised.url;
+  run.url = normalised.url.origin;
+  show("url", "pass", run.url + normalised.note);
+  return true;
+}
 
-  set("reach", "running");
-  const a = await probe(url + "/api/version", {}, ms, signal);
-  if (!a.res) {
-    const b = a.timedOut ? a : await probe(url + "/", { mode: "no-cors", redirect: "follow" }, ms, signal);
-    return b.res ? end("cors-blocked", "reach", `A server answers but does not let ${o} read its replies.`) : lost(b, "reach");
+// After the first request, when it is known whether anything answered.
+async function showContext(run, settings, show, reached) {
+  const context = run.context;
+  const origin = location.origin;
+  const admitted = admittedByDefault(origin, settings);
+  let detail = describeContext(context);
+  if (context.crossing) {
+    run.permission = await localNetworkPermission(context.to);
+    detail += ` Local Network Access applies (${context.from} to ${context.to}): ${run.permission}.`;
   }
-  set("reach", "pass", `HTTP ${a.res.status}, readable by this page.`);
+  detail += admitted ? ` This page's origin ${origin} is among the origins Ollama admits by default.`
+    : ` This page's origin ${origin} is not among Ollama's default origins: only ${settings.originsEnv} can admit it.`;
+  const blocked = !reached && run.permission === "denied";
+  show("context", blocked ? "fail" : admitted ? "pass" : "warn", detail);
+  return blocked;
+}
 
-  set("identity", "running");
-  let v, names;
-  try { v = JSON.parse(a.text).version; } catch {}
-  if (!a.res.ok || typeof v !== "string") return end("not-ollama", "identity", `/api/version answered ${a.res.ok ? JSON.stringify(a.text.slice(0, 60)) : "HTTP " + a.res.status}.`);
-  if (older(v, cfg.minVersion)) return end("version-too-old", "identity", `Ollama ${v}; ${cfg.minVersion} or later is needed.`);
-  set("identity", "pass", `Ollama ${v}`);
+function lostDetail(run, attempt, form) {
+  if (attempt.timedOut) {
+    return `No reply within ${form.timeoutMs / 1000} s.`;
+  }
+  return run.context.to === "loopback"
+    ? `Nothing answers at ${run.target.host} on this computer: the connection failed at once.`
+    : "The connection failed before the timeout (refused, no route, or a name that does not resolve).";
+}
 
-  set("models", "running");
-  const t = await probe(url + "/api/tags", {}, ms, signal, 2 << 20);
-  if (!t.res) return lost(t, "models");
+function lost(run, attempt, id, form, show) {
+  show(id, "fail", lostDetail(run, attempt, form));
+  if (attempt.timedOut) {
+    return fail(run, "timeout");
+  }
+  return fail(run, "unreachable", run.context.to === "loopback" ? "loopback" : "");
+}
+
+function corsBlocked(run, settings, show) {
+  const admitted = admittedByDefault(location.origin, settings);
+  const reason = admitted
+    ? "Ollama always admits this page's origin, so what answers is probably not Ollama (or a proxy drops the CORS headers)."
+    : "Either Ollama refuses this page's origin or the server is not Ollama; the terminal line with --origin tells.";
+  show("reach", "fail", `Something answers but does not let ${location.origin} read its replies. ${reason}`);
+  return fail(run, "cors-blocked");
+}
+
+async function checkReach(run, form, settings, show, signal) {
+  show("reach", "running");
+  const options = run.context.options;
+  const version = await probe(run.url + "/api/version", options, form.timeoutMs, signal);
+  if (version.response) {
+    await showContext(run, settings, show, true);
+    show("reach", "pass", `HTTP ${version.response.status}, readable by this page.`);
+    run.version = version;
+    return null;
+  }
+  const opaque = version.timedOut ? version
+    : await probe(run.url + "/", { ...options, mode: "no-cors", redirect: "follow" }, form.timeoutMs, signal);
+  const denied = await showContext(run, settings, show, Boolean(opaque.response));
+  if (opaque.response) {
+    return corsBlocked(run, settings, show);
+  }
+  if (denied && !opaque.timedOut) {
+    show("reach", "fail", "The browser blocked the request: its local network permission reads denied.");
+    const caseId = !window.isSecureContext ? "insecure-page" : run.context.to === "loopback" ? "loopback" : "";
+    return fail(run, "local-network-denied", caseId);
+  }
+  return lost(run, opaque, "reach", form, show);
+}
+
+function readVersion(text) {
   try {
-    names = t.cut ? [...t.text.matchAll(/"name"\s*:\s*("(?:[^"\\]|\\.)*")/g)].map((m) => JSON.parse(m[1]))
-      : JSON.parse(t.text).models.map((m) => m.name).filter((x) => typeof x === "string");
-  } catch {}
-  if (!t.res.ok || !names) return end("not-ollama", "models", `/api/tags answered HTTP ${t.res.status} without a model list.`);
-  if (!(r.models = names).length) return end("no-models", "models", "Ollama has no models.");
-  const max = cfg.maxModelsShown, more = names.length - max;
-  set("models", t.cut ? "warn" : "pass", (t.cut ? "Read in part, too large: " : "") +
-    `${names.length} model(s): ${names.slice(0, max).join(", ")}${more > 0 ? ` and ${more} more` : ""}`);
+    const version = JSON.parse(text).version;
+    return typeof version === "string" ? version : null;
+  } catch {
+    return null;
+  }
+}
 
-  set("model", "running");
-  // Ollama's lookup: no tag means ":latest", any case.
-  const full = (s) => (s.includes(":") ? s : s + ":latest").toLowerCase(), m = f.model.trim(), hit = names.find((x) => full(x) === full(m));
-  if (!m) set("model", "skip", "No model named.");
-  else if (!hit) return end("model-missing", "model", `${m} is not ${t.cut ? "among the models read" : "installed"}.`);
-  else set("model", "pass", `${(r.model = hit)} is installed.`);
-  return { ...r, verdict: "ok" };
+function checkIdentity(run, form, settings, show) {
+  show("identity", "running");
+  const { response, text } = run.version;
+  if (response.status === 403) {
+    const detail = `/api/version answered HTTP 403 to the Host header "${run.target.host}" that this browser sent;` +
+      " a proxy or tunnel in between may send another.";
+    show("identity", "fail", detail);
+    return fail(run, "host-refused");
+  }
+  const version = response.ok ? readVersion(text) : null;
+  if (!version) {
+    const answer = response.type === "opaqueredirect" ? "a redirect"
+      : response.ok ? JSON.stringify(text.slice(0, 60)) : `HTTP ${response.status}`;
+    show("identity", "fail", `/api/version answered ${answer}.`);
+    return fail(run, "not-ollama");
+  }
+  if (isOlder(version, settings.minVersion)) {
+    show("identity", "fail", `Ollama ${version}; ${settings.minVersion} or later is needed.`);
+    return fail(run, "version-too-old");
+  }
+  show("identity", "pass", `Ollama ${version}`);
+  return null;
+}
+
+function readModelNames(tags) {
+  try {
+    if (tags.cut) {
+      const quoted = [...tags.text.matchAll(/"name"\s*:\s*("(?:[^"\\]|\\.)*")/g)];
+      return quoted.map((match) => JSON.parse(match[1]));
+    }
+    return JSON.parse(tags.text).models.map((model) => model.name).filter((name) => typeof name === "string");
+  } catch {
+    return null;
+  }
+}
+
+function describeModels(names, settings, cut) {
+  const shown = names.slice(0, settings.maxModelsShown).join(", ");
+  const more = names.length - settings.maxModelsShown;
+  const rest = more > 0 ? ` and ${more} more` : "";
+  return `${cut ? "Read in part, too large: " : ""}${names.length} model(s): ${shown}${rest}`;
+}
+
+async function checkModels(run, form, settings, show, signal) {
+  show("models", "running");
+  const tags = await probe(run.url + "/api/tags", run.context.options, form.timeoutMs, signal, TAGS_CAP);
+  if (!tags.response) {
+    return lost(run, tags, "models", form, show);
+  }
+  const names = tags.response.ok ? readModelNames(tags) : null;
+  if (!names) {
+    show("models", "fail", `/api/tags answered HTTP ${tags.response.status} without a model list.`);
+    return fail(run, "not-ollama");
+  }
+  run.models = names;
+  if (!names.length) {
+    show("models", "fail", "Ollama has no models.");
+    return fail(run, "no-models");
+  }
+  run.cut = tags.cut;
+  show("models", tags.cut ? "warn" : "pass", describeModels(names, settings, tags.cut));
+  return null;
+}
+
+function checkModel(run, form, settings, show) {
+  const wanted = form.model.trim();
+  if (!wanted) {
+    show("model", "skip", "No model named.");
+    return null;
+  }
+  const found = run.models.find((name) => fullModelName(name) === fullModelName(wanted));
+  if (!found) {
+    show("model", "fail", `${wanted} is not ${run.cut ? "among the models read" : "installed"}.`);
+    return fail(run, "model-missing");
+  }
+  run.model = found;
+  show("model", "pass", `${found} is installed.`);
+  return null;
+}
+
+export async function runChecks(form, settings, show, signal) {
+  const run = { models: [] };
+  if (!checkAddress(run, form, settings, show)) {
+    return fail(run, "invalid-url");
+  }
+  show("context", "running");
+  run.context = planContext(run.target);
+  if (run.context.blocked) {
+    show("context", "fail", describeContext(run.context) + " The browser blocks it, so nothing was sent.");
+    return fail(run, "mixed-content", run.context.blocked);
+  }
+  for (const step of [checkReach, checkIdentity, checkModels, checkModel]) {
+    const ended = await step(run, form, settings, show, signal);
+    if (ended) {
+      return ended;
+    }
+  }
+  return { ...run, verdict: "ok", caseId: "" };
 }

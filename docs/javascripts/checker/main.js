@@ -1,13 +1,24 @@
-// On every page: mounts the checker once per page shown (instant navigation too) and
-// unmounts the last one. Only the checker page imports the rest.
-let stop;
-let shown = 0;
-const start = async () => {
-  const current = ++shown;
-  stop?.();
+// On every page: mounts the checker once per page shown (instant navigation too) and unmounts the last
+// one. Only the checker page imports the rest.
+let unmount = null;
+let pagesShown = 0;
+
+async function mountChecker() {
+  const thisPage = ++pagesShown;
+  unmount?.();
+  unmount = null;
   const root = document.querySelector("[data-ollama-checker]");
-  if (!root) return;
+  if (!root) {
+    return;
+  }
   const { mount } = await import("./view.js");
-  if (current === shown) stop = mount(root); // no newer page came meanwhile
-};
-window.document$ ? window.document$.subscribe(start) : start();
+  if (thisPage === pagesShown) { // no newer page came meanwhile
+    unmount = mount(root);
+  }
+}
+
+if (window.document$) {
+  window.document$.subscribe(mountChecker);
+} else {
+  mountChecker();
+}

@@ -1,16 +1,22 @@
-// NDJSON from a byte stream; lines may span chunks.
+// NDJSON from a byte stream: one object per line, lines may be cut anywhere across chunks.
 export async function* ndjson(body) {
-  const r = body.getReader(), dec = new TextDecoder();
-  let buf = "";
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let pending = "";
   try {
-    for (let done; !done; ) {
-      const c = await r.read();
-      buf += dec.decode(c.value, { stream: !(done = c.done) });
-      const lines = buf.split("\n");
-      buf = done ? "" : lines.pop();
-      for (const line of lines) if (line.trim()) yield JSON.parse(line);
+    for (;;) {
+      const chunk = await reader.read();
+      pending += decoder.decode(chunk.value, { stream: !chunk.done });
+      const lines = pending.split("\n");
+      pending = chunk.done ? "" : lines.pop();
+      for (const line of lines.filter((text) => text.trim())) {
+        yield JSON.parse(line);
+      }
+      if (chunk.done) {
+        return;
+      }
     }
   } finally {
-    r.cancel().catch(() => {});
+    reader.cancel().catch(() => {});
   }
 }

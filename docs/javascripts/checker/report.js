@@ -1,13 +1,20 @@
-// The run as Markdown; nothing is sent anywhere.
-const cell = (s) => s.replace(/\|/g, "\\|").replace(/\s+/g, " ");
+// The run as Markdown, to paste into an issue; nothing is sent anywhere.
+const tableCell = (text) => text.replace(/\|/g, "\\|").replace(/\s+/g, " ");
 
-export const report = (r, rows, cfg) => [
-  "## Ollama connection check", "",
-  `- URL: ${r.url || r.input}`,
-  `- Verdict: **${r.verdict}** (${cfg.verdicts[r.verdict].title})`,
-  `- Page origin: ${location.origin}`,
-  `- Browser: ${navigator.userAgent}`,
-  `- Time: ${r.time}`, "",
-  "| Check | Status | Time | Detail |", "|---|---|---|---|",
-  ...Object.entries(rows).map(([id, x]) => `| ${id} | ${x.status} | ${x.ms} | ${cell(x.detail)} |`),
-].join("\n");
+export function buildReport(run, rows, settings) {
+  const verdict = settings.verdicts[run.verdict];
+  return [
+    "## Ollama connection check",
+    "",
+    `- URL: ${run.url || run.input}`,
+    `- Verdict: **${run.verdict}** (${verdict.title})`,
+    `- MarkItUp: ${run.originsSummary}`,
+    `- Page origin: ${location.origin}`,
+    `- Browser: ${navigator.userAgent}`,
+    `- Time: ${run.time}`,
+    "",
+    "| Check | Status | Time | Detail |",
+    "|---|---|---|---|",
+    ...rows.map(([id, row]) => `| ${id} | ${row.status} | ${row.ms} | ${tableCell(row.detail)} |`),
+  ].join("\n");
+}

@@ -1,31 +1,28 @@
-// Terminal lines with copy buttons, and copying itself.
-const q = (s) => (/^[\w.:/@%+=,-]+$/.test(s) ? s : `'${s.replace(/'/g, "'\\''")}'`);
+// The terminal lines for the address checked, each with a copy button.
+import { showLine } from "./copy.js";
 
-// Clipboard, else (http: no secure context) select the text.
-export async function copy(text, el, btn) {
-  let ok = true;
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch {
-    el.closest("details")?.setAttribute("open", "");
-    getSelection().selectAllChildren(el);
-    ok = false;
-  }
-  const label = (btn.dataset.label ??= btn.textContent);
-  btn.textContent = ok ? "Copied" : "Selected: press Ctrl+C";
-  setTimeout(() => (btn.textContent = label), 2500);
+// Quoted for a POSIX shell unless plainly safe.
+function shellQuote(text) {
+  return /^[\w.:/@%+=,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
 
-export function terminal(box, tpl, url, f, cfg, signal) {
-  const m = f.model.trim(), frag = tpl.content.cloneNode(true), lines = [
-    `python3 ollama_check.py ${q(url)}${m ? " --model " + q(m) : ""} --origin ${q(location.origin)}`,
-    `curl -sS${url.includes("[") ? "g" : ""} -m ${Math.ceil(f.timeoutMs / 1000)} ${q(url + "/api/version")}`];
-  frag.querySelectorAll(".checker-line").forEach((d, i) => {
-    const code = d.querySelector("code"), b = d.querySelector("button");
-    code.textContent = lines[i];
-    b.setAttribute("aria-label", "Copy: " + lines[i]);
-    b.addEventListener("click", () => copy(lines[i], code, b), { signal });
-  });
-  frag.querySelector("[data-script]").href = cfg.scriptHref;
-  box?.replaceChildren(frag);
+export function terminalLines(run, form) {
+  const model = form.model.trim();
+  const modelOption = model ? " --model " + shellQuote(model) : "";
+  const globOff = run.url.includes("[") ? "g" : ""; // curl reads [..] in an IPv6 address as a glob
+  const seconds = Math.ceil(form.timeoutMs / 1000);
+  return [
+    `python3 ollama_check.py ${shellQuote(run.url)}${modelOption} --origin ${shellQuote(run.appOrigin)}`,
+    `curl -sS${globOff} -m ${seconds} ${shellQuote(run.url + "/api/version")}`,
+  ];
+}
+
+export function showTerminal(box, template, lines, settings) {
+  if (!box) {
+    return;
+  }
+  const fragment = template.content.cloneNode(true);
+  fragment.querySelectorAll(".checker-line").forEach((line, index) => showLine(line, lines[index]));
+  fragment.querySelector("[data-script]").href = settings.scriptHref;
+  box.replaceChildren(fragment);
 }

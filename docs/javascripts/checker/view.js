@@ -1,87 +1,206 @@
-// Drives partials/checker.html, with textContent only (never HTML).
-import { chat } from "./chat.js";
-import { run } from "./checks.js";
-import { report } from "./report.js";
-import { copy, terminal } from "./terminal.js";
+// Drives partials/checker.html: the form, the verdict, the reply test and the report.
+import { assessStream, tokensPerSecond } from "./buffering.js";
+import { testReply } from "./chat.js";
+import { runChecks } from "./checks.js";
+import { readAppOrigin } from "./address.js";
+import { copyText } from "./copy.js";
+import { originsAdvice } from "./origins.js";
+import { buildReport } from "./report.js";
+import { createRows } from "./rows.js";
+import { showTerminal, terminalLines } from "./terminal.js";
+import { originsSummary, showOrigins, showVerdict } from "./verdict.js";
 
-const KEY = "ollama-checker:url";
-const store = (v) => { try { return v ? localStorage.setItem(KEY, v) : localStorage.getItem(KEY); } catch {} };
-const fill = (el, map) => {
-  for (const e of el.querySelectorAll("[data-v]")) e.textContent = map[e.dataset.v] ?? "";
-  for (const a of el.querySelectorAll("[data-href]")) a.href = map[a.dataset.href];
-};
+const STORAGE_KEY = "ollama-checker:url";
+
+function remember(url) {
+  try {
+    localStorage.setItem(STORAGE_KEY, url);
+  } catch {
+    // storage may be off: nothing to remember then
+  }
+}
+
+function remembered() {
+  try {
+    return localStorage.getItem(STORAGE_KEY);
+  } catch {
+    return null;
+  }
+}
+
+function readSettings(root) {
+  try {
+    return JSON.parse(root.dataset.checkerConfig);
+  } catch {
+    return null;
+  }
+}
+
+function findParts(root) {
+  const find = (selector) => root.querySelector(selector);
+  return {
+    root,
+    form: find("form"),
+    submit: find("form [type=submit]"),
+    output: find("[data-checker-output]"),
+    status: find("[data-checker-status]"),
+    checks: find("[data-checker-checks]"),
+    verdict: find("[data-checker-verdict]"),
+    origins: find("[data-checker-origins]"),
+    platform: find("[data-checker-platform]"),
+    tools: find("[data-checker-tools]"),
+    reply: find("[data-checker-reply]"),
+    markdown: find("[data-checker-md]"),
+    chatButton: find("[data-checker-chat]"),
+    copyReport: find("[data-checker-copy-report]"),
+    lines: find("[data-checker-lines]"),
+    terminal: document.querySelector("[data-checker-terminal]"),
+  };
+}
+
+// Only fields the reader has not typed in yet get the query's, the last used or the default value.
+function prefill(form, settings) {
+  const query = new URLSearchParams(location.search);
+  if (!form.url.value) {
+    form.url.value = query.get("url") || remembered() || settings.defaultUrl;
+  }
+  if (!form.app.value && query.get("app")) {
+    form.app.value = query.get("app");
+  }
+}
+
+function readForm(form, settings) {
+  const seconds = Number(form.timeout.value);
+  return {
+    url: form.url.value,
+    app: form.app.value,
+    model: form.model.value,
+    timeoutMs: seconds > 0 ? seconds * 1000 : settings.timeoutMs,
+  };
+}
+
+function readOrigins(input, settings) {
+  const app = readAppOrigin(input.app, settings.appDefaultOrigin);
+  if (app.error) {
+    return { error: app.error, appOrigin: location.origin };
+  }
+  return { advice: originsAdvice(app.origin, location.origin, settings), appOrigin: app.origin };
+}
+
+function describeReply(model, reply, stream) {
+  const speed = `${tokensPerSecond(reply.final).toFixed(1)} tokens/s (${reply.final?.eval_count} tokens)`;
+  const first = Math.round(reply.firstTokenMs ?? 0);
+  if (stream.buffered) {
+    return `${model}: Ollama spent ${Math.round(stream.generationMs)} ms generating, yet every line arrived` +
+      ` within ${Math.round(stream.spreadMs)} ms at the end: a proxy in between buffers the stream, so` +
+      " MarkItUp's chat looks frozen, then shows the whole reply. Fix: in nginx, proxy_buffering off;" +
+      ` in the location for Ollama. First token after ${first} ms: not meaningful here. ${speed}.` +
+      ` Reply: ${reply.text}`;
+  }
+  const unknown = stream.known ? "" : " Too quick to tell whether a proxy buffers the stream.";
+  return `${model}: first token after ${first} ms, ${speed}.${unknown} Reply: ${reply.text}`;
+}
 
 export function mount(root) {
-  const ac = new AbortController(), signal = ac.signal, $ = (s) => root.querySelector(s), o = location.origin;
-  let cfg, rows, last, busy;
-  try { cfg = JSON.parse(root.dataset.checkerConfig); } catch { return () => {}; }
-  const form = $("form"), out = $("[data-checker-output]"), box = $("[data-checker-verdict]"), tools = $("[data-checker-tools]");
-  const reply = $("[data-checker-reply]"), md = $("[data-checker-md]"), chatBtn = $("[data-checker-chat]"), env = cfg.originsEnv;
-  const on = (el, ev, fn) => el.addEventListener(ev, fn, { signal });
-  form.url.value = new URLSearchParams(location.search).get("url") || store() || cfg.defaultUrl;
-  $("[data-platforms]").replaceChildren(...cfg.platforms.map((p) => {
-    const d = $("[data-checker-platform]").content.firstElementChild.cloneNode(true);
-    d.querySelector("summary").textContent = p.name;
-    d.querySelector("code").textContent = p.setEnv.replaceAll("{name}", env).replaceAll("{value}", o);
-    return d;
-  }));
+  const settings = readSettings(root);
+  if (!settings) {
+    return () => {};
+  }
+  const controller = new AbortController();
+  const signal = controller.signal;
+  const parts = findParts(root);
+  const rows = createRows(root);
+  let last = null;
+  let busy = false;
 
-  const set = (id, st, detail = "") => {
-    const li = $(`[data-check="${id}"]`), x = rows[id], t = performance.now();
-    if (st === "running") x.t0 = t;
-    Object.assign(x, { status: st, detail, ms: /pass|fail|warn/.test(st) ? Math.round(t - (x.t0 ?? t)) + " ms" : "" });
-    li.dataset.status = st;
-    fill(li, { ...x, badge: st === "running" ? "running…" : st });
-  };
-  const state = (b, text) => (out.setAttribute("aria-busy", (busy = b)), ($("[data-checker-status]").textContent = text));
-  const done = () => {
-    md.textContent = report(last, rows, cfg);
-    state(false, `Verdict: ${cfg.verdicts[last.verdict].title} (${last.verdict}).`);
-  };
+  function setBusy(isBusy, text) {
+    busy = isBusy;
+    parts.output.setAttribute("aria-busy", String(isBusy));
+    parts.status.textContent = text;
+  }
 
-  on(form, "submit", async (e) => {
-    e.preventDefault();
-    if (busy) return;
-    state(true, "Checking…");
+  function finish() {
+    parts.markdown.textContent = buildReport(last, rows.entries(), settings);
+    setBusy(false, `Verdict: ${settings.verdicts[last.verdict].title} (${last.verdict}).`);
+  }
+
+  function startRun() {
+    setBusy(true, "Checking…");
     root.dataset.state = "running";
     delete root.dataset.verdict;
-    box.hidden = tools.hidden = !($("[data-checker-checks]").hidden = false);
-    reply.textContent = "";
-    rows = {};
-    for (const li of root.querySelectorAll("[data-check]")) (rows[li.dataset.check] = {}), li.removeAttribute("data-status");
-    const f = { url: form.url.value, model: form.model.value, timeoutMs: form.timeout.value > 0 ? form.timeout.value * 1000 : cfg.timeoutMs };
-    const r = await run(f, cfg, set, signal).catch(() => ({ verdict: "unreachable", models: [] }));
-    if (signal.aborted) return;
-    for (const id in rows) /^(running)?$/.test(rows[id].status ?? "") && set(id, "skip", id === "chat" ? "Optional: Test a reply." : "Not run.");
-    const code = (root.dataset.verdict = r.verdict);
-    last = { ...r, input: f.url, time: new Date().toISOString() };
-    if (r.url) store(r.url), terminal(document.querySelector("[data-checker-terminal]"), $("[data-checker-lines]"), r.url, f, cfg, signal);
-    const good = code === "ok";
-    box.dataset.tone = good ? "pass" : "fail";
-    // A page opened from a file has the origin "null", which no OLLAMA_ORIGINS value admits.
-    const origins = o === "null" ? "none works: open this page over http" : `${env}=${o}`;
-    fill(box, { ...cfg.verdicts[code], badge: good ? "OK" : "Problem", origins, diagnosis: cfg.diagnosisHref });
-    for (const e of box.querySelectorAll("[data-when]")) e.hidden = e.dataset.when !== code;
-    chatBtn.disabled = !r.models.length;
-    box.hidden = tools.hidden = false;
-    root.dataset.state = "done";
-    done();
-  });
+    parts.verdict.hidden = true;
+    parts.tools.hidden = true;
+    parts.checks.hidden = false;
+    parts.reply.textContent = "";
+    rows.reset();
+  }
 
-  on(chatBtn, "click", async () => {
-    if (busy) return;
-    state(true, "Testing a reply…");
-    set("chat", "running");
-    const model = last.model || last.models[0];
-    try {
-      const c = await chat(last.url, model, cfg, signal, (t) => (reply.textContent = t));
-      set("chat", "pass", `${model}: first token after ${Math.round(c.first)} ms, ${c.tps.toFixed(1)} tokens/s (${c.count} tokens). Reply: ${c.text}`);
-    } catch (err) {
-      if (signal.aborted) return;
-      set("chat", "fail", `${model}: ${err.message}`);
+  function showResult(run, input) {
+    const origins = readOrigins(input, settings);
+    last = { ...run, input: input.url, time: new Date().toISOString(), appOrigin: origins.appOrigin };
+    last.originsSummary = originsSummary(origins, settings.originsEnv);
+    if (run.url) {
+      remember(run.url);
+      showTerminal(parts.terminal, parts.lines, terminalLines(last, input), settings);
     }
-    done();
-  });
-  on($("[data-checker-copy-report]"), "click", (e) => copy(md.textContent, md, e.currentTarget));
-  return () => ac.abort();
+    showVerdict(parts.verdict, run, settings);
+    showOrigins(parts.origins, parts.platform, origins, settings);
+    parts.form.app.setAttribute("aria-invalid", String(Boolean(origins.error)));
+    parts.chatButton.disabled = !run.models.length;
+    parts.verdict.hidden = false;
+    parts.tools.hidden = false;
+    root.dataset.verdict = run.verdict;
+    root.dataset.state = "done";
+    finish();
+  }
+
+  async function onSubmit(event) {
+    event.preventDefault();
+    if (busy) {
+      return;
+    }
+    startRun();
+    const input = readForm(parts.form, settings);
+    const failed = { verdict: "unreachable", caseId: "", models: [] };
+    const run = await runChecks(input, settings, rows.show, signal).catch(() => failed);
+    if (signal.aborted) {
+      return;
+    }
+    rows.skipUnfinished();
+    showResult(run, input);
+  }
+
+  async function onTestReply() {
+    if (busy) {
+      return;
+    }
+    setBusy(true, "Testing a reply…");
+    rows.show("chat", "running");
+    const model = last.model || last.models[0];
+    const showText = (text) => {
+      parts.reply.textContent = text;
+    };
+    try {
+      const reply = await testReply({ ...last, chatModel: model }, settings, signal, showText);
+      const stream = assessStream(reply, settings.buffering);
+      rows.show("chat", stream.buffered ? "warn" : "pass", describeReply(model, reply, stream));
+    } catch (error) {
+      if (signal.aborted) {
+        return;
+      }
+      rows.show("chat", "fail", `${model}: ${error.message}`);
+    }
+    finish();
+  }
+
+  prefill(parts.form, settings);
+  parts.form.addEventListener("submit", onSubmit, { signal });
+  parts.chatButton.addEventListener("click", onTestReply, { signal });
+  parts.copyReport.addEventListener("click", () => copyText(parts.markdown.textContent, parts.markdown, parts.copyReport),
+    { signal });
+  // The button is disabled in the markup until now, so an early press can neither be lost nor reload the page.
+  parts.submit.disabled = false;
+  setBusy(false, "Ready. Nothing runs until you press the button; the only requests go to the URL you enter.");
+  root.dataset.state = "ready";
+  return () => controller.abort();
 }
