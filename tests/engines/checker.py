@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engines.page import EnginePage
 
 ROOT = "[data-ollama-checker]"
 CHECKS = ("url", "context", "reach", "identity", "models", "model", "chat")
-
-# Mounted: data-state="ready" once the script has set the form up (or, before that attribute, a prefilled URL).
-_MOUNTED = """
-const deadline = Date.now() + 10000;
-while (Date.now() < deadline) {
-  const root = document.querySelector(args[0]);
-  if (root?.dataset.state === "ready" || (!root?.dataset.state && root?.querySelector("input[name=url]")?.value)) {
-    return true;
-  }
-  await new Promise((resolve) => setTimeout(resolve, 25));
-}
-return false;
-"""
 
 _ROWS = """
 const rows = {};
@@ -32,8 +20,9 @@ return rows;
 
 
 def open_checker(page: EnginePage, url: str) -> None:
+    """Load the page and wait until the script has mounted (data-state="ready", the button enabled)."""
     page.open(url)
-    assert page.run(_MOUNTED, ROOT), f"the checker did not mount at {url} in {page.engine}"
+    page.wait_for(f"{ROOT}[data-state=ready]")
 
 
 def check(page: EnginePage, url: str, model: str = "", timeout: str = "", wait: float = 15.0) -> str:
@@ -52,6 +41,4 @@ def rows(page: EnginePage) -> dict[str, tuple[str, str]]:
 
 
 def config(page: EnginePage) -> dict[str, Any]:
-    import json
-
     return json.loads(page.attribute(ROOT, "data-checker-config") or "{}")

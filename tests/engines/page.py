@@ -19,6 +19,9 @@ class EnginePage(Protocol):
     def click(self, selector: str) -> None:
         """A real click, with the user activation a click gives (clipboard access needs it)."""
 
+    def paste(self, selector: str) -> None:
+        """Focus a field and press Ctrl+V, as a reader pastes (how a test reads what was copied)."""
+
     def wait_for(self, selector: str, timeout: float = 10.0) -> None:
         """Wait until an element matches `selector` (e.g. `[data-state=done]`); fail after `timeout` seconds."""
 

@@ -52,6 +52,7 @@ class WebKit:
 
         driver = within(START_TIMEOUT, "WebKitWebDriver with MiniBrowser",
                         lambda: webdriver.WebKitGTK(options=options, service=service), kill)
+        driver.set_window_size(1280, 900)  # wide enough for Material's sidebar navigation, as in the others
         driver.set_page_load_timeout(30)
         driver.set_script_timeout(30)
         self.driver, self.version = driver, driver.capabilities.get("browserVersion", "")
@@ -107,6 +108,13 @@ class SeleniumPage:
 
     def click(self, selector: str) -> None:
         self._element(selector).click()
+
+    def paste(self, selector: str) -> None:
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+
+        self._element(selector).click()
+        ActionChains(self.driver).key_down(Keys.CONTROL).send_keys("v").key_up(Keys.CONTROL).perform()
 
     def wait_for(self, selector: str, timeout: float = 10.0) -> None:
         from selenium.webdriver.common.by import By
