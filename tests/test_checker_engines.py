@@ -84,6 +84,19 @@ def test_server_that_never_answers_times_out(engine_page: EnginePage, lan_site: 
     assert "1 s" in rows(engine_page)["reach"][1]
 
 
+def test_host_name_ollama_refuses(engine_page: EnginePage, lan_site: Site) -> None:
+    """Ollama on loopback answers 403 to a Host that is not a local name. ollama.test reaches loopback only where
+    the engine maps it (Chromium's resolver rules, Firefox's localDomains); WebKitGTK has no such switch."""
+    if engine_page.engine == "webkit":
+        pytest.skip("WebKitGTK cannot map a name to loopback, so no Host but a local one reaches the emulator")
+    open_checker(engine_page, lan_site.url())
+    with OllamaEmulator(extra_origins=[lan_site.origin()]) as ollama:
+        assert check(engine_page, f"http://ollama.test:{ollama.port}") == "host-refused"
+        hosts = [r.header("Host") for r in ollama.requests if r.path == "/api/version"]
+    assert hosts == [f"ollama.test:{ollama.port}"]
+    assert rows(engine_page)["identity"][0] == "fail"
+
+
 def test_invalid_url_is_refused(engine_page: EnginePage, lan_site: Site) -> None:
     open_checker(engine_page, lan_site.url())
     assert check(engine_page, "javascript:alert(1)") == "invalid-url"
@@ -284,3 +297,31 @@ def test_instant_navigation_mounts_once_per_visit(engine_page: EnginePage, lan_s
         time.sleep(0.3)
         calls = sum(1 for r in ollama.requests if r.path == "/api/version")
     assert calls == 2  # one per run: no listener survived an earlier visit
+
+
+# -- the engines the checker page names -------------------------------------------------------------------
+
+
+def _tested_engines() -> dict[str, dict[str, str]]:
+    import yaml
+
+    from project import ROOT as PROJECT
+
+    config = yaml.safe_load((PROJECT / "providers.yml").read_text("utf-8"))
+    return {entry["id"]: entry for entry in config["checker"]["tested_engines"]}
+
+
+def test_providers_yml_names_exactly_the_engines_tested() -> None:
+    from engines import ENGINES
+
+    assert sorted(_tested_engines()) == sorted(ENGINES)
+
+
+def test_checker_page_names_this_engine_at_its_installed_version(engine: Any, built_site: Any) -> None:
+    entry = _tested_engines()[engine.name]
+    installed = engine.version
+    assert installed == entry["version"] or installed.startswith(entry["version"] + "."), (
+        f"{engine.name} {installed} is installed, providers.yml says {entry['version']}: update checker.tested_engines"
+    )
+    page = (built_site.site / "checker" / "index.html").read_text("utf-8")
+    assert f"{entry['name']} {entry['version']}" in page
