@@ -85,10 +85,8 @@ def test_server_that_never_answers_times_out(engine_page: EnginePage, lan_site: 
 
 
 def test_host_name_ollama_refuses(engine_page: EnginePage, lan_site: Site) -> None:
-    """Ollama on loopback answers 403 to a Host that is not a local name. ollama.test reaches loopback only where
-    the engine maps it (Chromium's resolver rules, Firefox's localDomains); WebKitGTK has no such switch."""
-    if engine_page.engine == "webkit":
-        pytest.skip("WebKitGTK cannot map a name to loopback, so no Host but a local one reaches the emulator")
+    """Ollama on loopback answers 403 to a Host that is not a local name. ollama.test reaches 127.0.0.1 through
+    each engine's own switch: Chromium's resolver rules, Firefox's localDomains, a loopback proxy for WebKit."""
     open_checker(engine_page, lan_site.url())
     with OllamaEmulator(extra_origins=[lan_site.origin()]) as ollama:
         assert check(engine_page, f"http://ollama.test:{ollama.port}") == "host-refused"
@@ -197,6 +195,9 @@ def test_https_page_and_http_lan_name(engine_page: EnginePage, lan_tls_site: Sit
     """A plain http LAN name from an https page: only Chromium can tag it (targetAddressSpace)."""
     open_checker(engine_page, lan_tls_site.url())
     with OllamaEmulator(extra_origins=[lan_tls_site.origin()]) as ollama:
+        # Untagged, every engine blocks it as mixed content: nothing reaches the emulator.
+        raw = engine_page.run(_FETCH_ERROR, f"http://ollama.test:{ollama.port}/api/version")
+        assert raw == NETWORK_ERROR[engine_page.engine] and ollama.requests == []
         verdict = check(engine_page, f"http://ollama.test:{ollama.port}")
         time.sleep(0.3)
         sent = len(ollama.requests)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-from dataclasses import dataclass
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from typing import Any
 
 from engines import binaries
+from engines.name_proxy import name_proxy
 from engines.page import async_function
 from engines.timeouts import EngineStartError, within
 from engines.xvfb import Display, start_xvfb
@@ -28,17 +30,23 @@ class WebKit:
     display: Display
     driver_path: str
     browser_path: str
+    proxy: ExitStack = field(default_factory=ExitStack)
     driver: Any = None
     version: str = ""
 
     def start(self) -> None:
         """The WebDriver session (MiniBrowser's profile is ephemeral under automation), guarded by a deadline."""
         from selenium import webdriver
+        from selenium.webdriver.common.proxy import Proxy
 
         options = webdriver.WebKitGTKOptions()
         options.binary_location = self.browser_path
         options.add_argument("--automation")
         options.accept_insecure_certs = True  # the https test site's certificate comes from a throwaway CA
+        # *.test names through a loopback proxy that answers for them from 127.0.0.1; every address goes direct.
+        port = self.proxy.enter_context(name_proxy())
+        options.proxy = Proxy({"proxyType": "manual", "httpProxy": f"127.0.0.1:{port}",
+                               "noProxy": ["127.0.0.1", "127.0.0.2", "localhost", "[::1]"]})
         service = webdriver.WebKitGTKService(
             executable_path=self.driver_path,  # given, so Selenium Manager never looks for (or fetches) one
             env={**os.environ, "DISPLAY": self.display.name},
@@ -64,6 +72,7 @@ class WebKit:
                 self.driver.quit()
         finally:
             self.display.stop()
+            self.proxy.close()
 
 
 def launch() -> WebKit:
