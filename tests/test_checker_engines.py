@@ -276,22 +276,32 @@ def test_copy_falls_back_to_selecting_where_the_clipboard_is_refused(engine: Any
         page.close()
 
 
-def _follow(page: EnginePage, selector: str, path: str) -> None:
+_ARRIVED = """
+const deadline = Date.now() + 15000;
+while (!location.pathname.endsWith(args[0]) && Date.now() < deadline) {
+  await new Promise((resolve) => setTimeout(resolve, 25));
+}
+return location.pathname;
+"""
+
+
+def _follow(page: EnginePage, selector: str, path: str, arrived: str) -> None:
     """Click a link in the page's content, as a reader does; Material's instant navigation takes it over."""
     page.click(selector)
-    page.wait_for(f"{ROOT}[data-state=ready]" if path == "checker/" else "article h1")
-    assert page.run("return location.pathname;").endswith(path)
+    assert page.run(_ARRIVED, path).endswith(path)
+    page.wait_for(arrived)
 
 
 def test_instant_navigation_mounts_once_per_visit(engine_page: EnginePage, lan_site: Site) -> None:
     engine_page.open(lan_site.url(""))
     engine_page.run("window.sameDocument = true;")
+    to_checker, mounted = "article a[href$='checker/']", f"{ROOT}[data-state=ready]"
     with OllamaEmulator(extra_origins=[lan_site.origin()]) as ollama:
-        _follow(engine_page, "article a[href$='checker/']", "checker/")
+        _follow(engine_page, to_checker, "checker/", mounted)
         assert check(engine_page, ollama.url) == "ok"
         for _ in range(2):  # leave and come back, twice
-            _follow(engine_page, "article a[href$='diagnosis/']:not([data-href])", "diagnosis/")
-            _follow(engine_page, "article a[href$='checker/']", "checker/")
+            _follow(engine_page, "article a[href$='diagnosis/']:not([data-href])", "diagnosis/", to_checker)
+            _follow(engine_page, to_checker, "checker/", mounted)
         assert engine_page.run("return window.sameDocument;") is True  # no reload: Material swapped the page
         assert engine_page.attribute(ROOT, "data-verdict") is None  # a fresh checker, no stale result
         assert check(engine_page, ollama.url) == "ok"
