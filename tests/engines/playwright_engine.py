@@ -29,7 +29,11 @@ FIREFOX_PREFS = {
     "network.connectivity-service.enabled": False,
 }
 
-FIREFOX_NETWORK_NOTES = ("The Same Origin Policy disallows reading the remote resource", "Cross-Origin Request Blocked")
+FIREFOX_NETWORK_NOTES = (
+    "The Same Origin Policy disallows reading the remote resource",
+    "Cross-Origin Request Blocked",
+    "Blocked loading mixed active content",
+)
 
 
 def launch(playwright: Any, engine: str) -> Any:
