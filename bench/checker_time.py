@@ -83,8 +83,7 @@ def measure(runs: int) -> dict:
                     for _ in range(runs):
                         page = browser.new_page()
                         page.goto(f"http://{host}:{port}/checker/")
-                        # Mounted once the script has prefilled the field.
-                        page.wait_for_function("document.querySelector('[data-ollama-checker] input[name=url]').value")
+                        page.wait_for_selector("[data-ollama-checker][data-state=ready]")  # mounted
                         page.fill("[data-ollama-checker] input[name=url]", url)
                         start = time.perf_counter()
                         page.click("[data-ollama-checker] button[type=submit]")

@@ -22,7 +22,14 @@ STATIC_IMPORT = re.compile(r"""(?:import|export)\s[^"']*?from\s*["'](\.{1,2}/[^"
 # The checker's entry imports the rest only on a page that has the checker.
 DYNAMIC_IMPORT = re.compile(r"""import\(\s*["'](\.{1,2}/[^"']+)["']""")
 CHECKER_JS = ROOT / "docs" / "javascripts" / "checker"
-CHECKER_JS_LIMIT = 15 * 1024
+# The budget for all checker modules, each gzip-compressed on its own as a host serves it, summed.
+CHECKER_JS_GZIP_BUDGET = 10 * 1024
+
+
+def checker_js_sizes() -> tuple[int, int, int]:
+    """(modules, raw bytes, gzip bytes) of docs/javascripts/checker/*.js, each module compressed on its own."""
+    modules = [path.read_bytes() for path in sorted(CHECKER_JS.glob("*.js"))]
+    return len(modules), sum(map(len, modules)), sum(len(gzip.compress(data, 9)) for data in modules)
 
 
 def _local(site: Path, page: Path, url: str) -> Path | None:
@@ -76,7 +83,7 @@ def weigh(site: Path) -> dict[str, dict[str, int]]:
 
 
 def measure() -> dict:
-    checker_js = sum(p.stat().st_size for p in CHECKER_JS.glob("*.js"))
+    modules, checker_js, checker_gzip = checker_js_sizes()
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         build(ROOT, site)
@@ -93,11 +100,13 @@ def measure() -> dict:
     return {
         "pages": pages,
         "checker_js_bytes": checker_js,
+        "checker_js_gzip_bytes": checker_gzip,
         "search_index_bytes": search_index,
         "table": table,
         "summary": {
-            "Checker JavaScript (uncompressed, all modules)": (
-                f"{checker_js / 1024:.1f} KB ({'under' if checker_js < CHECKER_JS_LIMIT else 'OVER'} the 15 KB target)"
+            "Checker JavaScript, gzip (all modules, each compressed)": (
+                f"{checker_gzip / 1024:.1f} KB in {modules} modules, {checker_js / 1024:.1f} KB raw "
+                f"({'within' if checker_gzip <= CHECKER_JS_GZIP_BUDGET else 'OVER'} the 10 KB gzip budget)"
             ),
             "Search index (fetched when search is used)": f"{search_index / 1024:.1f} KB",
         },

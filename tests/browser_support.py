@@ -11,6 +11,7 @@ import functools
 import os
 import re
 import shutil
+import socket
 import ssl
 import threading
 from collections.abc import Iterator
@@ -68,10 +69,18 @@ class Site:
         return f"{self.origin(host)}/{path}"
 
 
+def free_port() -> int:
+    """A loopback port that was free a moment ago, for a browser flag that must name it before the server starts."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @contextmanager
-def serve(directory: Path, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1") -> Iterator[int]:
-    """A threaded static file server for `directory` on a loopback address (port chosen by the OS)."""
-    server = ThreadingHTTPServer((host, 0), functools.partial(_QuietHandler, directory=str(directory)))
+def serve(directory: Path, tls: ssl.SSLContext | None = None, port: int = 0,
+          handler: type[SimpleHTTPRequestHandler] = _QuietHandler, host: str = "127.0.0.1") -> Iterator[int]:
+    """A threaded static file server for `directory` on a loopback address (port 0: chosen by the OS)."""
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     if tls is not None:
         # The handshake happens on the first read, in the handler's thread, so a silent client blocks nobody.
@@ -87,41 +96,45 @@ def serve(directory: Path, tls: ssl.SSLContext | None = None, host: str = "127.0
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Iterator[Any]:
-    """One Playwright for the session: its sync API cannot run twice at once (Chromium and Firefox share it)."""
+def playwright_driver() -> Iterator[Any]:
+    """Playwright's driver, once per session (a second sync_playwright() cannot run beside it)."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
         unavailable("Playwright for Python is not installed (requirements-test.txt)")
-    with sync_playwright() as started:
-        yield started
+    with sync_playwright() as driver:
+        yield driver
 
 
-@pytest.fixture(scope="session")
-def browser(playwright: Any) -> Iterator[Any]:
-    """One Chromium for the whole session."""
+def launch_chromium(playwright: Any, extra_args: list[str] | None = None) -> Any:
+    """Debian's Chromium with the suite's flags, plus `extra_args`."""
     path = chromium_path()
     if path is None:
         unavailable("no Chromium: install Debian's chromium or set CHROMIUM_PATH")
     try:
-        chromium = playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS + (extra_args or []))
     except Exception as exc:  # a broken or incompatible binary
         unavailable(f"Chromium at {path} does not start: {exc}")
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_driver: Any) -> Iterator[Any]:
+    """One Chromium for the whole session."""
+    chromium = launch_chromium(playwright_driver)
     yield chromium
     chromium.close()
 
 
 @contextmanager
-def serve_site(
-    built: Path, copy: Path, scheme: str, tls: ssl.SSLContext | None = None, host: str = "127.0.0.1",
-) -> Iterator[Site]:
+def serve_site(built: Path, copy: Path, scheme: str, tls: ssl.SSLContext | None = None, port: int = 0,
+               handler: type[SimpleHTTPRequestHandler] = _QuietHandler, host: str = "127.0.0.1") -> Iterator[Site]:
     """A copy of the built site, served, with its sitemap pointing at the port it is served on.
 
     Material's instant navigation only takes over links whose address is in sitemap.xml, and it matches
     them with the scheme and host of the page but the port of site_url; so the copy gets the real port.
     """
     shutil.copytree(built, copy)
-    with serve(copy, tls, host) as port:
+    with serve(copy, tls, port, handler, host) as port:
         sitemap = copy / "sitemap.xml"
         text = re.sub(r"<loc>[a-z]+://[^/<]+/", f"<loc>{scheme}://{host}:{port}/", sitemap.read_text("utf-8"))
         sitemap.write_text(text, "utf-8")
@@ -135,12 +148,18 @@ def site(built_site: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield served
 
 
-@pytest.fixture(scope="session")
-def tls_site(built_site: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
-    """The same site over https, with a certificate for docs.test from a throwaway CA (trustme)."""
+def tls_context() -> ssl.SSLContext:
+    """A server certificate for docs.test, localhost and 127.0.0.1 from a throwaway CA (trustme)."""
     trustme = pytest.importorskip("trustme")
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     trustme.CA().issue_cert("docs.test", "localhost", "127.0.0.1").configure_cert(context)
+    return context
+
+
+@pytest.fixture(scope="session")
+def tls_site(built_site: Build, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The same site over https (tls_context: a certificate for docs.test)."""
+    context = tls_context()
     with serve_site(built_site.site, tmp_path_factory.mktemp("served") / "https", "https", context) as served:
         yield served
 

@@ -13,6 +13,9 @@ import pytest
 
 from project import ROOT, copy_project
 
+# The browser tests import helpers from it before pytest loads it as a plugin; rewrite its asserts all the same.
+pytest.register_assert_rewrite("browser_support")
+
 __all__ = ["ROOT", "Build", "copy_project", "run_build"]
 
 

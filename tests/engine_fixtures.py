@@ -59,7 +59,7 @@ def _start(name: str, request: pytest.FixtureRequest) -> tuple[Any, str]:
         return _Borrowed(browser), browser.version
     from engines import playwright_engine
 
-    browser = playwright_engine.launch(request.getfixturevalue("playwright"), name)
+    browser = playwright_engine.launch(request.getfixturevalue("playwright_driver"), name)
     return browser, browser.version
 
 

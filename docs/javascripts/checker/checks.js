@@ -1,12 +1,23 @@
 // The checks in order; the first failure gives the verdict. `show(id, status, detail)` fills a row.
-import { normaliseOllamaUrl } from "./address.js";
-import { describeContext, planContext } from "./context.js";
+import { normaliseOllamaUrl } from "./addresses.js";
+import { describeContext, localNetworkPermission, planContext } from "./context.js";
 import { admittedByDefault } from "./origins.js";
 import { probe } from "./probes.js";
-import { localNetworkPermission } from "./spaces.js";
-import { isOlder } from "./version.js";
 
 const TAGS_CAP = 2 << 20;
+
+// Ollama version strings ("0.1.45", "v0.12.6-rc1") compared by their numbers.
+function versionNumbers(text) {
+  const match = /^v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(text);
+  return match ? match.slice(1).map((part) => Number(part) || 0) : [];
+}
+
+function isOlder(version, minimum) {
+  const have = versionNumbers(version);
+  const need = versionNumbers(minimum);
+  const differs = need.findIndex((number, index) => have[index] !== number);
+  return differs >= 0 && (have[differs] ?? 0) < need[differs];
+}
 
 // Ollama's lookup: no tag means ":latest", in any case.
 const fullModelName = (name) => (name.includes(":") ? name : name + ":latest").toLowerCase();
@@ -27,20 +38,31 @@ function checkAddress(run, form, settings, show) {
   return true;
 }
 
-// After the first request, when it is known whether anything answered.
-async function showContext(run, settings, show, reached) {
+// Local Network Access matters only for a request tagged with its space, or one that failed across spaces;
+// a request that reached its target was not blocked by it, whatever the permission reads.
+async function readPermission(run, reached) {
   const context = run.context;
+  const tagged = Boolean(context.options?.targetAddressSpace);
+  if (!tagged && (reached || !context.crossing)) {
+    return "";
+  }
+  run.permission = await localNetworkPermission(context.to);
+  if (!tagged && run.permission !== "denied") {
+    return "";
+  }
+  return ` Local Network Access applies (${context.from} to ${context.to}): the permission reads ${run.permission}.`;
+}
+
+// After the first request, when it is known whether anything answered. True when the permission blocked it.
+async function showContext(run, settings, show, reached) {
   const origin = location.origin;
   const admitted = admittedByDefault(origin, settings);
-  let detail = describeContext(context);
-  if (context.crossing) {
-    run.permission = await localNetworkPermission(context.to);
-    detail += ` Local Network Access applies (${context.from} to ${context.to}): ${run.permission}.`;
-  }
-  detail += admitted ? ` This page's origin ${origin} is among the origins Ollama admits by default.`
-    : ` This page's origin ${origin} is not among Ollama's default origins: only ${settings.originsEnv} can admit it.`;
+  const permission = await readPermission(run, reached);
+  const originNote = admitted ? ` This page's origin ${origin} is among the origins Ollama admits by default.`
+    : ` This page's origin ${origin} is not among Ollama's default origins: only ${settings.originsEnv} admits it.`;
   const blocked = !reached && run.permission === "denied";
-  show("context", blocked ? "fail" : admitted ? "pass" : "warn", detail);
+  const status = blocked ? "fail" : admitted ? "pass" : "warn";
+  show("context", status, describeContext(run.context) + permission + originNote);
   return blocked;
 }
 
@@ -64,7 +86,8 @@ function lost(run, attempt, id, form, show) {
 function corsBlocked(run, settings, show) {
   const admitted = admittedByDefault(location.origin, settings);
   const reason = admitted
-    ? "Ollama always admits this page's origin, so what answers is probably not Ollama (or a proxy drops the CORS headers)."
+    ? "Ollama always admits this page's origin, so what answers is probably not Ollama" +
+      " (or a proxy drops the CORS headers)."
     : "Either Ollama refuses this page's origin or the server is not Ollama; the terminal line with --origin tells.";
   show("reach", "fail", `Something answers but does not let ${location.origin} read its replies. ${reason}`);
   return fail(run, "cors-blocked");

@@ -1,5 +1,5 @@
-// Whether this page may call the address at all, and how: the "Page context" row.
-import { crossesIntoPrivate, pageSpace, supportsTargetAddressSpace, targetSpace } from "./spaces.js";
+// Whether this page may call the address at all, and how; the browser's local network permission.
+import { crossesIntoPrivate, pageSpace, targetSpace } from "./addresses.js";
 
 // Safari blocks http loopback from https pages; Chrome and Firefox let it through. No feature test tells
 // this before a request, so this one rule reads the user agent (WebKit without Chrome's token).
@@ -32,8 +32,33 @@ export function planContext(url) {
 
 export function describeContext(context) {
   const page = `${location.protocol.slice(0, -1)} page (${context.from} address)`;
-  const target = `${context.mixed ? "plain http" : "the"} ${context.to} address`;
+  const target = `a ${context.mixed ? "plain http " : ""}${context.to} address`;
   const tagged = context.options?.targetAddressSpace;
   const how = tagged ? `, sent as a ${tagged} request (targetAddressSpace)` : "";
   return `${page} calling ${target}${how}.`;
+}
+
+// Chrome 142 and later: a request tagged with its target space may skip mixed-content blocking.
+export const supportsTargetAddressSpace = () =>
+  typeof Request === "function" && "targetAddressSpace" in Request.prototype;
+
+async function queryPermission(name) {
+  try {
+    const status = await navigator.permissions.query({ name });
+    return status.state;
+  } catch {
+    return null; // this browser does not know the name
+  }
+}
+
+// Chrome 145 and later split the permission by space; 142 to 144 know only "local-network-access".
+export async function localNetworkPermission(space) {
+  const names = [space === "loopback" ? "loopback-network" : "local-network", "local-network-access"];
+  for (const name of names) {
+    const state = navigator.permissions ? await queryPermission(name) : null;
+    if (state) {
+      return state;
+    }
+  }
+  return "unsupported";
 }

@@ -1,6 +1,6 @@
 // The verdict box: title, cause and the fix for this case, then the OLLAMA_ORIGINS advice for MarkItUp.
-import { showLine } from "./copy.js";
-import { fillText } from "./fill.js";
+import { showLine } from "./output.js";
+import { fillText } from "./markup.js";
 
 export function showVerdict(box, run, settings) {
   const verdict = settings.verdicts[run.verdict];

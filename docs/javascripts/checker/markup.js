@@ -1,8 +1,16 @@
-// The list of checks: one row per [data-check], its status and detail, and the time it took.
-import { fillText } from "./fill.js";
-
+// Filling the checker's markup, with text only (never HTML): fields by data attribute, and the check rows.
 const TIMED = new Set(["pass", "fail", "warn"]);
 
+export function fillText(element, values) {
+  for (const target of element.querySelectorAll("[data-v]")) {
+    target.textContent = values[target.dataset.v] ?? "";
+  }
+  for (const link of element.querySelectorAll("[data-href]")) {
+    link.href = values[link.dataset.href];
+  }
+}
+
+// One row per [data-check]: its status, detail and the time it took.
 export function createRows(root) {
   const elements = new Map([...root.querySelectorAll("[data-check]")].map((item) => [item.dataset.check, item]));
   let rows = {};
@@ -15,17 +23,13 @@ export function createRows(root) {
     }
     const took = TIMED.has(status) ? Math.round(now - (row.startedAt ?? now)) + " ms" : "";
     Object.assign(row, { status, detail, ms: took });
-    const element = elements.get(id);
-    element.dataset.status = status;
-    fillText(element, { ...row, badge: status === "running" ? "running…" : status });
+    elements.get(id).dataset.status = status;
+    fillText(elements.get(id), { ...row, badge: status === "running" ? "running…" : status });
   }
 
   function reset() {
-    rows = {};
-    for (const [id, element] of elements) {
-      rows[id] = {};
-      element.removeAttribute("data-status");
-    }
+    rows = Object.fromEntries([...elements.keys()].map((id) => [id, {}]));
+    elements.forEach((element) => element.removeAttribute("data-status"));
   }
 
   // Rows a run never reached: skipped, the reply test offered as an option.

@@ -1,4 +1,4 @@
-// Reading what the reader typed: Ollama's URL, and the address MarkItUp is opened at.
+// Reading what the reader typed (Ollama's URL, MarkItUp's address) and which address space a host is in.
 
 // A host as a URL parser leaves it: a name, an IPv4 address, or an IPv6 address in brackets.
 // Chrome's parser lets junk through (a space becomes %20), so the host is checked again.
@@ -26,17 +26,15 @@ function parse(text) {
   }
 }
 
-// Common to both fields: an http(s) URL with a usable host and port and no user name.
-function readHttpUrl(raw) {
-  const text = raw.trim();
-  if (!text) {
-    return { error: "Enter an address." };
-  }
+function readScheme(text) {
   const { scheme, bare } = splitScheme(text);
   if (!bare && !/^https?$/i.test(scheme)) {
     return { error: `"${scheme}:" addresses cannot reach Ollama: use http:// or https://.` };
   }
-  const full = bare ? "http://" + text : text;
+  return { full: bare ? "http://" + text : text, bare };
+}
+
+function readAuthority(full) {
   const authority = authorityOf(full);
   const port = /:(\d+)$/.exec(authority)?.[1];
   if (port && !(Number(port) > 0 && Number(port) < 65536)) {
@@ -49,7 +47,21 @@ function readHttpUrl(raw) {
   if (url.username || url.password) {
     return { error: "Remove the user name and password." };
   }
-  return { url, bare, port };
+  return { url, port };
+}
+
+// Common to both fields: an http(s) URL with a usable host and port and no user name.
+function readHttpUrl(raw) {
+  const text = raw.trim();
+  if (!text) {
+    return { error: "Enter an address." };
+  }
+  const scheme = readScheme(text);
+  if (scheme.error) {
+    return scheme;
+  }
+  const authority = readAuthority(scheme.full);
+  return authority.error ? authority : { ...authority, bare: scheme.bare };
 }
 
 // Ollama's address. `defaultPort` (from providers.yml) is added when there is neither scheme nor port.
@@ -78,3 +90,53 @@ export function readAppOrigin(raw, defaultOrigin) {
   }
   return { origin: read.url.origin, isDefault: false };
 }
+
+// Address spaces as Chrome's Local Network Access sees them: public, then local, then loopback.
+const RANK = { public: 0, local: 1, loopback: 2 };
+
+function ipv4Parts(hostname) {
+  const match = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(hostname);
+  return match ? match.slice(1).map(Number) : null;
+}
+
+function ipv4Space([first, second]) {
+  if (first === 127) {
+    return "loopback";
+  }
+  const isPrivate = first === 10 || (first === 172 && second >= 16 && second <= 31) ||
+    (first === 192 && second === 168) || (first === 169 && second === 254);
+  return isPrivate ? "local" : "public";
+}
+
+function ipv6Space(address) {
+  if (address === "::1") {
+    return "loopback";
+  }
+  // fc00::/7 (unique local) and fe80::/10 (link-local).
+  return /^(f[cd][\da-f]{0,2}|fe[89ab][\da-f]?):/i.test(address) ? "local" : "public";
+}
+
+// The space of an IP literal or of a name that says it (localhost, *.localhost, *.local); else null.
+function knownSpace(hostname) {
+  const host = hostname.toLowerCase();
+  if (host === "localhost" || host.endsWith(".localhost")) {
+    return "loopback";
+  }
+  if (host.endsWith(".local")) {
+    return "local";
+  }
+  if (host.startsWith("[")) {
+    return ipv6Space(host.slice(1, -1));
+  }
+  const parts = ipv4Parts(host);
+  return parts ? ipv4Space(parts) : null;
+}
+
+// Where Ollama is: a plain name is usually a LAN name.
+export const targetSpace = (hostname) => knownSpace(hostname) ?? "local";
+
+// Where this page is: a plain name is usually the published site.
+export const pageSpace = (hostname) => knownSpace(hostname) ?? "public";
+
+// Local Network Access applies only from a less private space to a more private one.
+export const crossesIntoPrivate = (from, to) => RANK[to] > RANK[from];
