@@ -178,18 +178,21 @@ def test_target_address_space_only_in_chromium(engine_page: EnginePage, lan_site
 
 
 def test_https_page_and_http_loopback(engine_page: EnginePage, lan_tls_site: Site) -> None:
-    """What the engine really does, then the checker's verdict, which must agree with it."""
+    """What the engine really does with http://127.0.0.1 and http://localhost from an https page, then the
+    checker's verdict, which must agree with it (WebKit blocks both, as Safari does; the others send them)."""
     open_checker(engine_page, lan_tls_site.url())
     expected = HTTPS_TO_HTTP_LOOPBACK[engine_page.engine]
     with OllamaEmulator(extra_origins=[lan_tls_site.origin()]) as ollama:
-        raw = engine_page.run(_FETCH_ERROR, ollama.url + "/api/version")
-        assert (raw == "answered") is (expected == "ok"), raw
-        sent_by_engine = len(ollama.requests)
-        assert (sent_by_engine > 0) is (expected == "ok")
-        assert check(engine_page, ollama.url) == expected
-        if expected == "mixed-content":
-            time.sleep(0.3)
-            assert len(ollama.requests) == 0  # the checker sent nothing either
+        for host in ("127.0.0.1", "localhost"):
+            before = len(ollama.requests)
+            raw = engine_page.run(_FETCH_ERROR, f"http://{host}:{ollama.port}/api/version")
+            assert (raw == "answered") is (expected == "ok"), (host, raw)
+            assert (len(ollama.requests) > before) is (expected == "ok"), host
+        before = len(ollama.requests)
+        assert check(engine_page, f"http://localhost:{ollama.port}") == expected
+        time.sleep(0.3)
+        sent = len(ollama.requests) - before
+    assert (sent > 0) is (expected == "ok")  # blocked: the checker sent nothing either
     if expected == "mixed-content":
         fixes = config(engine_page)["verdicts"]["mixed-content"]["fixes"]
         assert engine_page.text("[data-checker-verdict] [data-v=fix]") == fixes["loopback"]
