@@ -133,9 +133,9 @@ def test_model_list_is_capped_with_a_count_of_the_rest(page: Any, site: Site) ->
 
 def test_refused_port_on_loopback_is_unreachable_at_once_with_the_loopback_fix(page: Any, site: Site) -> None:
     open_checker(page, site.url())
-    started = time.monotonic()
     assert check(page, f"http://127.0.0.1:{refused_port()}") == "unreachable"
-    assert time.monotonic() - started < 2.5, rows(page)  # well before the 5 s timeout
+    took_ms = int(page.text_content("[data-check=reach] .checker-ms").removesuffix(" ms"))  # the page's own clock
+    assert took_ms < 2500, took_ms  # at once, not after the 5 s timeout
     result = rows(page)
     assert result["reach"][0] == "fail" and "on this computer" in result["reach"][1]
     box = page.text_content("[data-checker-verdict]")

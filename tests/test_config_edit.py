@@ -50,7 +50,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Build:
     for key, value in EDITS.items():
         put(config, key, value)
     config["providers"][3]["default_model"] = "granite-test-model"
-    config["verdicts"][3]["title"] = "Ollama turns this page away"
+    next(v for v in config["verdicts"] if v["id"] == "cors-blocked")["title"] = "Ollama turns this page away"
     text = "# yaml-language-server: $schema=./providers.schema.json\n" + yaml.safe_dump(config, sort_keys=False)
     (project / "providers.yml").write_text(text, encoding="utf-8")
     # The terminal checker carries its own copies, and the build insists they match: move them too.
@@ -59,7 +59,7 @@ def edited(tmp_path_factory: pytest.TempPathFactory) -> Build:
     for old, new in (('MIN_VERSION = "0.1.45"', 'MIN_VERSION = "0.9.87"'),
                      ('DEFAULT_URL = "http://localhost:11434"', 'DEFAULT_URL = "http://ollama.lan.test:11434"'),
                      ("DEFAULT_TIMEOUT = 5.0", "DEFAULT_TIMEOUT = 7.0"),
-                     ('"cors-blocked": "Ollama refuses this page\'s origin"',
+                     ('"cors-blocked": "The server does not let this origin read its replies"',
                       '"cors-blocked": "Ollama turns this page away"')):
         assert old in source, old
         source = source.replace(old, new)
@@ -89,4 +89,4 @@ def test_model_and_verdict_title_follow_the_config(edited: Build) -> None:
     assert "granite-test-model" in (edited.site / "reference/api/index.html").read_text(encoding="utf-8")
     guide = (edited.site / "changelogs/ollama/OLLAMA_TROUBLESHOOTING/index.html").read_text(encoding="utf-8")
     assert "Ollama turns this page away" in guide
-    assert "Ollama refuses this page" not in guide
+    assert "The server does not let this origin read its replies" not in guide

@@ -51,7 +51,7 @@ async function queryPermission(name) {
   }
 }
 
-// Chrome 145 and later split the permission by space; 142 to 144 know only "local-network-access".
+// Chrome splits the permission by address space; earlier releases knew only "local-network-access".
 export async function localNetworkPermission(space) {
   const names = [space === "loopback" ? "loopback-network" : "local-network", "local-network-access"];
   for (const name of names) {
