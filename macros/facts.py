@@ -74,3 +74,11 @@ def platform_steps(config: Config, name: str, value: str) -> str:
         indented = "\n".join("    " + line if line else "" for line in body.splitlines())
         blocks.append(f'=== "{p["name"]}"\n\n    ``` {lang}\n{indented}\n    ```{note}\n')
     return "\n".join(blocks)
+
+
+def tested_engines(config: Config) -> str:
+    """"Chromium 156, Firefox ESR 153 and ...": the engines the checker's tests drive, as providers.yml lists them."""
+    engines = [f"{e['name']} {e['version']}" for e in config["checker"].get("tested_engines", [])]
+    if not engines:
+        return report("tested_engines(): providers.yml has no checker.tested_engines")
+    return ", ".join(engines[:-1]) + (" and " if len(engines) > 1 else "") + engines[-1]

@@ -108,6 +108,7 @@ def setup(env) -> None:
         "verdict_link": lambda verdict_id: facts.verdict_link(config, verdict_id, page()),
         "verdict_list": lambda: facts.verdict_list(config, page()),
         "platform_steps": lambda name, value: facts.platform_steps(config, name, value),
+        "tested_engines": lambda: facts.tested_engines(config),
         "fact": lambda key: fact(config, key),
         "cite": lambda ref: _cite(config, ref),
         "provider": lambda provider_id: _provider(config, provider_id),

@@ -62,11 +62,12 @@ class Site:
 
     scheme: str
     port: int
+    host: str = "127.0.0.1"  # the loopback address it is served on
 
-    def origin(self, host: str = "127.0.0.1") -> str:
-        return f"{self.scheme}://{host}:{self.port}"
+    def origin(self, host: str | None = None) -> str:
+        return f"{self.scheme}://{host or self.host}:{self.port}"
 
-    def url(self, path: str = "checker/", host: str = "127.0.0.1") -> str:
+    def url(self, path: str = "checker/", host: str | None = None) -> str:
         return f"{self.origin(host)}/{path}"
 
 
@@ -79,9 +80,9 @@ def free_port() -> int:
 
 @contextmanager
 def serve(directory: Path, tls: ssl.SSLContext | None = None, port: int = 0,
-          handler: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[int]:
-    """A threaded static file server for `directory` on 127.0.0.1 (port 0: chosen by the OS)."""
-    server = ThreadingHTTPServer(("127.0.0.1", port), functools.partial(handler, directory=str(directory)))
+          handler: type[SimpleHTTPRequestHandler] = _QuietHandler, host: str = "127.0.0.1") -> Iterator[int]:
+    """A threaded static file server for `directory` on a loopback address (port 0: chosen by the OS)."""
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
     server.daemon_threads = True
     if tls is not None:
         # The handshake happens on the first read, in the handler's thread, so a silent client blocks nobody.
@@ -201,18 +202,18 @@ def browser(playwright_driver: Any) -> Iterator[Any]:
 
 @contextmanager
 def serve_site(built: Path, copy: Path, scheme: str, tls: ssl.SSLContext | None = None, port: int = 0,
-               handler: type[SimpleHTTPRequestHandler] = _QuietHandler) -> Iterator[Site]:
+               handler: type[SimpleHTTPRequestHandler] = _QuietHandler, host: str = "127.0.0.1") -> Iterator[Site]:
     """A copy of the built site, served, with its sitemap pointing at the port it is served on.
 
     Material's instant navigation only takes over links whose address is in sitemap.xml, and it matches
     them with the scheme and host of the page but the port of site_url; so the copy gets the real port.
     """
     shutil.copytree(built, copy)
-    with serve(copy, tls, port, handler) as port:
+    with serve(copy, tls, port, handler, host) as port:
         sitemap = copy / "sitemap.xml"
-        text = re.sub(r"<loc>[a-z]+://[^/<]+/", f"<loc>{scheme}://127.0.0.1:{port}/", sitemap.read_text("utf-8"))
+        text = re.sub(r"<loc>[a-z]+://[^/<]+/", f"<loc>{scheme}://{host}:{port}/", sitemap.read_text("utf-8"))
         sitemap.write_text(text, "utf-8")
-        yield Site(scheme, port)
+        yield Site(scheme, port, host)
 
 
 @pytest.fixture(scope="session")
