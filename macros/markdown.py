@@ -7,17 +7,19 @@ import re
 from collections.abc import Iterable, Sequence
 
 WIDE_COLUMNS = 6
-# A short code value with no space (a verdict id, an errno, a model name) is kept on one line
-# in a table cell: "mixed-content" must not break at its hyphen. Longer ones may still wrap,
-# so that no value is wider than a phone's card.
+# A short code value (a verdict id, an errno, "GET /api/tags") is kept on one line in a table
+# cell: "mixed-content" must not break at its hyphen. Longer ones may still wrap, so that no
+# value is wider than a phone's card.
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-_SHORT = 24
+_SHORT_WORD = 24  # without spaces
+_SHORT = 20  # with spaces
 
 
 def _keep_short_code_whole(match: re.Match[str]) -> str:
     span, fence, value = match.group(0), match.group(1), match.group(2)
     followed_by_attrs = match.string.startswith("{", match.end())
-    if fence != "`" or followed_by_attrs or len(value) > _SHORT or any(c.isspace() for c in value):
+    limit = _SHORT if any(c.isspace() for c in value) else _SHORT_WORD
+    if fence != "`" or followed_by_attrs or len(value) > limit:
         return span
     return span + "{ .nowrap }"
 
