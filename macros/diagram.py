@@ -56,8 +56,8 @@ def _picture_path(config: Config, route: dict, barriers: dict[str, dict]) -> str
             last_leg = index == len(hops) - 1
             chips = "".join(f"<rd-barrier>{esc(barriers[b]['name'])}</rd-barrier>"
                             for b in route["barriers"]) if last_leg else ""
-            parts.append(f"<rd-leg><rd-arrow></rd-arrow>{f'<rd-barriers>{chips}</rd-barriers>' if chips else ''}"
-                         "</rd-leg>")
+            barriers_html = f"<rd-barriers><rd-note>Can be stopped by:</rd-note>{chips}</rd-barriers>" if chips else ""
+            parts.append(f"<rd-leg><rd-arrow></rd-arrow>{barriers_html}</rd-leg>")
         detail_html = f"<rd-detail>{esc(detail)}</rd-detail>" if detail else ""
         parts.append(f"<rd-hop data-hop><rd-name>{esc(name)}</rd-name>{detail_html}</rd-hop>")
     used = ", ".join(_used_by(config, route["id"])) or "none"
