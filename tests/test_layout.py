@@ -186,7 +186,8 @@ def test_origins_values_stay_on_one_line(sized_page: Any, site: Any) -> None:
     # (the origin of a page served from a LAN name with a port) is put there the same way.
     open_page(sized_page, site, "checker/")
     lines = sized_page.evaluate("""() => {
-      const code = document.querySelector('[data-ollama-checker] [data-checker-origins]');
+      const code = document.querySelector(
+        '[data-ollama-checker] code[data-checker-origins], [data-ollama-checker] [data-checker-origins] code');
       for (let e = code; e; e = e.parentElement) { e.hidden = false; }
       code.textContent = 'OLLAMA_ORIGINS=http://markitup-docs.example.test:8765';
       const box = code.getBoundingClientRect();
