@@ -112,6 +112,16 @@ def _check_ref(value: str, known: set[str], path: str, what: str, name: str) -> 
         raise ConfigError(f"{name}: {path}: unknown {what} {value!r} (known: {', '.join(sorted(known))})")
 
 
+PLACEHOLDERS = ("default_bind", "port", "host_env", "origins_env")
+
+
+def _check_barrier_placeholders(text: str, path: str, name: str) -> None:
+    """Only the known {names} may appear in a barrier's text (diagram.py fills them in)."""
+    for found in re.findall(r"\{([^{}]*)\}", text):
+        if found not in PLACEHOLDERS:
+            raise ConfigError(f"{name}: {path}: unknown placeholder {{{found}}} (known: {', '.join(PLACEHOLDERS)})")
+
+
 def _cross_check(data: dict, name: str) -> None:
     """Rules that span keys: unique ids, and every reference pointing at something that exists."""
     sources = _unique(data["sources"], "id", "sources", name)
@@ -150,6 +160,18 @@ def _cross_check(data: dict, name: str) -> None:
     for index, item in enumerate(data["diagnosis"]):
         _check_ref(item["browser"], verdicts, f"diagnosis[{index}].browser", "verdict", name)
         _check_ref(item["terminal"], verdicts | failures, f"diagnosis[{index}].terminal", "verdict or failure", name)
+    barriers = _unique(data["barriers"], "id", "barriers", name)
+    _unique(data["routes"], "id", "routes", name)
+    for index, item in enumerate(data["barriers"]):
+        check_source(item["source"], f"barriers[{index}].source")
+        _check_barrier_placeholders(item["says"], f"barriers[{index}].says", name)
+    for index, route in enumerate(data["routes"]):
+        for hop_index, hop in enumerate(route["hops"]):
+            if "provider" in hop:
+                _check_ref(hop["provider"], providers | {"cloud"}, f"routes[{index}].hops[{hop_index}].provider",
+                           "provider", name)
+        for barrier_index, barrier in enumerate(route["barriers"]):
+            _check_ref(barrier, barriers, f"routes[{index}].barriers[{barrier_index}]", "barrier", name)
     if "ollama" not in providers:
         raise ConfigError(f"{name}: providers: no provider with id 'ollama' (the site is about it)")
 

@@ -53,7 +53,8 @@ def origins_for(config: Config, origin: str) -> str:
         return report(f"origins_for: {exc}")
     if value is None:
         return f"nothing: Ollama admits {code(origin)} by default"
-    return code(f"{config['ollama']['origins_env']}={value}")
+    # One line, never broken inside the port (site.css: code.one-line).
+    return code(f"{config['ollama']['origins_env']}={value}") + "{ .one-line }"
 
 
 def platform_steps(config: Config, name: str, value: str) -> str:

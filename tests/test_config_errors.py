@@ -52,6 +52,19 @@ CASES = {
                 "  - id: chat\n    name: AI chat\n    provider: olama"),
         ["providers.yml: features[0].provider: unknown provider 'olama'"],
     ),
+    "unknown barrier": (
+        replace("providers.yml", "    barriers: [origins, mixed-content,", "    barriers: [origin, mixed-content,"),
+        ["providers.yml: routes[0].barriers[0]: unknown barrier 'origin'"],
+    ),
+    "unknown placeholder in a barrier": (
+        replace("providers.yml", "must let port {port} through", "must let port {ollama_port} through"),
+        ["providers.yml: barriers[5].says: unknown placeholder {ollama_port}"],
+    ),
+    "hop with neither name nor provider": (
+        replace("providers.yml", "      - {name: Your browser}\n      - {name: Next.js server, detail: \"MarkItUp's",
+                "      - {detail: nobody}\n      - {name: Next.js server, detail: \"MarkItUp's"),
+        ["providers.yml: routes[1].hops[0]:"],
+    ),
     "duplicate id": (
         replace("providers.yml", "  - id: flashcards", "  - id: chat"),
         ["providers.yml: features[4].id: duplicate id 'chat' (already used by features[0])"],

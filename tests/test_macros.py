@@ -78,8 +78,13 @@ def test_cite_pins_paths_to_the_source(config: dict) -> None:
 
 
 def test_cells_cannot_break_a_table() -> None:
-    rendered = markdown.table(["a", "b"], [["x | y", "line\nbreak"]])
-    assert rendered.splitlines()[-1] == "| x \\| y | line break |"
+    import markdown as python_markdown
+
+    rendered = markdown.table(["a", "b"], [["x | y", "line\nbreak `mixed-content`"]], 'data-table="t"')
+    html = python_markdown.markdown(rendered, extensions=["md_in_html", "attr_list"])
+    assert '<td data-label="a">x | y</td>' in html
+    assert '<td data-label="b">line break <code class="nowrap">mixed-content</code></td>' in html
+    assert html.count("<tr>") == 2
 
 
 def test_feature_paths(config: dict) -> None:

@@ -103,10 +103,21 @@ def test_checker_page_carries_config_settings(built_site: Build, config: dict) -
     assert list(settings["verdicts"]) == [v["id"] for v in config["verdicts"]]
 
 
-def test_route_diagram_lists_every_ollama_feature(built_site: Build, config: dict) -> None:
-    html = (built_site.site / "index.html").read_text(encoding="utf-8")
-    diagram = html[html.index('data-diagram="routes"'):]
-    diagram = diagram[: diagram.index("</figure>")]
+def test_route_diagram_draws_every_route_and_barrier_from_config(built_site: Build, config: dict) -> None:
+    html = unescape((built_site.site / "index.html").read_text(encoding="utf-8"))
+    diagram = html[html.index("data-route-diagram"):]
+    diagram = diagram[: diagram.index("</details>")]
+    picture, words = diagram.split('<details class="rd-words">')
+    paths = re.findall(r'<rd-path data-path="([^"]+)"[^>]*>(.*?)</rd-path>', picture)
+    assert [p for p, _ in paths] == [r["id"] for r in config["routes"]]
+    barriers = {b["id"]: b for b in config["barriers"]}
+    for (_, drawn), route in zip(paths, config["routes"], strict=True):
+        assert drawn.count("<rd-hop data-hop>") == len(route["hops"])
+        assert re.findall(r"<rd-barrier>(.*?)</rd-barrier>", drawn) == [barriers[b]["name"] for b in route["barriers"]]
+        assert f"<strong>{route['name']}:</strong>" in words
+    for barrier_id in {b for r in config["routes"] for b in r["barriers"]}:
+        assert f">{barriers[barrier_id]['name']}</a>:" in words, barrier_id
     for feature in config["features"]:
-        assert feature["name"] in diagram.replace("&amp;", "&"), feature["id"]
-    assert 'aria-label="Browser-direct path: Your browser, then Ollama"' in diagram
+        assert feature["name"] in picture and feature["name"] in words, feature["id"]
+    # The placeholders are filled in from the ollama: values.
+    assert "{" not in words and config["ollama"]["default_bind"] in words
