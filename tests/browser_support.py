@@ -79,14 +79,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def serve(directory: Path, tls: ssl.SSLContext | None = None, port: int = 0,
-          handler: type[SimpleHTTPRequestHandler] = _QuietHandler, host: str = "127.0.0.1") -> Iterator[int]:
-    """A threaded static file server for `directory` on a loopback address (port 0: chosen by the OS)."""
-    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
-    server.daemon_threads = True
-    if tls is not None:
-        # The handshake happens on the first read, in the handler's thread, so a silent client blocks nobody.
-        server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+def serving(server: ThreadingHTTPServer) -> Iterator[int]:
+    """Run `server` in a daemon thread; yield its port; stop and close it on exit."""
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
@@ -95,6 +89,19 @@ def serve(directory: Path, tls: ssl.SSLContext | None = None, port: int = 0,
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@contextmanager
+def serve(directory: Path, tls: ssl.SSLContext | None = None, port: int = 0,
+          handler: type[SimpleHTTPRequestHandler] = _QuietHandler, host: str = "127.0.0.1") -> Iterator[int]:
+    """A threaded static file server for `directory` on a loopback address (port 0: chosen by the OS)."""
+    server = ThreadingHTTPServer((host, port), functools.partial(handler, directory=str(directory)))
+    server.daemon_threads = True
+    if tls is not None:
+        # The handshake happens on the first read, in the handler's thread, so a silent client blocks nobody.
+        server.socket = tls.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+    with serving(server) as port:
+        yield port
 
 
 # Content-Security-Policy violations seen by the current test, in every context the shared browser opened.

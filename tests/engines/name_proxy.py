@@ -8,12 +8,13 @@ Host header, as a reverse proxy or tunnel would deliver it.
 from __future__ import annotations
 
 import http.client
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from browser_support import serving
 
 HOP_BY_HOP = {"connection", "proxy-connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade"}
 
@@ -59,11 +60,5 @@ def name_proxy() -> Iterator[int]:
     """The proxy on 127.0.0.1 (port chosen by the OS), stopped on exit."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Forward)
     server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
-        yield server.server_address[1]
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    with serving(server) as port:
+        yield port

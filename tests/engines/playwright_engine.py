@@ -10,16 +10,6 @@ from engines.page import async_function
 from engines.timeouts import EngineStartError
 
 START_TIMEOUT_MS = 60_000
-# Chromium: no sandbox as root; *.test names reach loopback only (some tests need a non-loopback name).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-gpu",
-    "--no-first-run",
-    "--disable-sync",
-    "--host-resolver-rules=MAP *.test 127.0.0.1",
-]
 # Firefox: the same *.test names answered from loopback (network.dns.localDomains), no background traffic.
 FIREFOX_PREFS = {
     "network.dns.localDomains": "docs.test,ollama.test",
@@ -42,7 +32,7 @@ def launch(playwright: Any, engine: str) -> Any:
     if engine == "chromium":
         path = binaries.chromium()
         start = playwright.chromium.launch
-        options: dict[str, Any] = {"args": CHROMIUM_ARGS}
+        options: dict[str, Any] = {"args": browser_support.CHROMIUM_ARGS}
     else:
         path = binaries.firefox()
         start = playwright.firefox.launch
