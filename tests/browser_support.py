@@ -272,3 +272,18 @@ def page(context: Any) -> Iterator[Any]:
     yield page
     assert not errors, f"uncaught errors in the page: {errors}"
     assert not dialogs, f"the page opened dialogs: {dialogs}"
+
+
+def assert_checker_streams_a_reply(page: Any) -> None:
+    """On the checker page: a run against a healthy emulator ends in ok, and "Test a reply" streams one."""
+    from ollama_emulator import OllamaEmulator
+
+    with OllamaEmulator(models=["llama3.2:latest"], chunk_delay=0.01) as ollama:
+        page.fill("input[name=url]", ollama.url)
+        page.fill("input[name=model]", "llama3.2")
+        page.click("[data-ollama-checker] button[type=submit]")
+        page.wait_for_selector("[data-ollama-checker][data-state=done]")
+        assert page.get_attribute("[data-ollama-checker]", "data-verdict") == "ok"
+        page.click("[data-checker-chat]")
+        page.wait_for_selector("[data-check=chat]:is([data-status=pass], [data-status=fail])")
+        assert page.get_attribute("[data-check=chat]", "data-status") == "pass"

@@ -20,9 +20,9 @@ from typing import Any
 
 import pytest
 
+from browser_support import assert_checker_streams_a_reply
 from conftest import ROOT, run_build
 from container_server import SERVE_SITE, ServerError, serve_site
-from ollama_emulator import OllamaEmulator
 
 pytest_plugins = ("browser_support",)
 
@@ -184,12 +184,4 @@ def test_site_works_through_the_server_with_no_policy_violation(page: Any, serve
     page.wait_for_url(served.base + "checker/")
     page.wait_for_function("document.querySelector('[data-ollama-checker] input[name=url]')?.value")
     assert page.evaluate("window.__sameDocument") is True
-    with OllamaEmulator(models=["llama3.2:latest"], chunk_delay=0.01) as ollama:
-        page.fill("input[name=url]", ollama.url)
-        page.fill("input[name=model]", "llama3.2")
-        page.click("[data-ollama-checker] button[type=submit]")
-        page.wait_for_selector("[data-ollama-checker][data-state=done]")
-        assert page.get_attribute("[data-ollama-checker]", "data-verdict") == "ok"
-        page.click("[data-checker-chat]")
-        page.wait_for_selector("[data-check=chat]:is([data-status=pass], [data-status=fail])")
-        assert page.get_attribute("[data-check=chat]", "data-status") == "pass"
+    assert_checker_streams_a_reply(page)

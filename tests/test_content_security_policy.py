@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from browser_support import assert_checker_streams_a_reply
 from conftest import Build
-from ollama_emulator import OllamaEmulator
 
 pytest_plugins = ("browser_support",)
 
@@ -187,15 +187,7 @@ def test_checker_streams_a_reply_under_the_policy_after_instant_navigation(page:
     page.goto(site.url(""))
     page.locator("a[href$='checker/']:visible").first.click()
     page.wait_for_function("document.querySelector('[data-ollama-checker] input[name=url]')?.value")
-    with OllamaEmulator(models=["llama3.2:latest"], chunk_delay=0.01) as ollama:
-        page.fill("input[name=url]", ollama.url)
-        page.fill("input[name=model]", "llama3.2")
-        page.click("[data-ollama-checker] button[type=submit]")
-        page.wait_for_selector("[data-ollama-checker][data-state=done]")
-        assert page.get_attribute("[data-ollama-checker]", "data-verdict") == "ok"
-        page.click("[data-checker-chat]")
-        page.wait_for_selector("[data-check=chat]:is([data-status=pass], [data-status=fail])")
-        assert page.get_attribute("[data-check=chat]", "data-status") == "pass"
+    assert_checker_streams_a_reply(page)
 
 
 @pytest.mark.browser
