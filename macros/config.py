@@ -165,6 +165,9 @@ def _cross_check(data: dict, name: str) -> None:
     for index, item in enumerate(data["barriers"]):
         check_source(item["source"], f"barriers[{index}].source")
         _check_barrier_placeholders(item["says"], f"barriers[{index}].says", name)
+    for index, place in enumerate(data["hosting"]):
+        for source_index, source in enumerate(place["sources"]):
+            check_source(source, f"hosting[{index}].sources[{source_index}]")
     for index, route in enumerate(data["routes"]):
         for hop_index, hop in enumerate(route["hops"]):
             if "provider" in hop:

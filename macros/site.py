@@ -101,6 +101,7 @@ def setup(env) -> None:
         "verdict_table": lambda: tables.verdict_table(config, page(), facts.GUIDE),
         "network_failures_table": lambda: tables.network_failures_table(config),
         "diagnosis_table": lambda: tables.diagnosis_table(config, page()),
+        "hosting_table": lambda: tables.hosting_table(config),
         "route_diagram": lambda: diagram.route_diagram(config, page()),
         "default_origins": lambda: facts.default_origins(config),
         "origins_for": lambda origin: facts.origins_for(config, origin),

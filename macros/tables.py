@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .facts import origins_for
 from .links import cite, relative
 from .markdown import code, table
 
@@ -144,3 +145,17 @@ def diagnosis_table(config: Config, page: str) -> str:
             browser += f"; {d['also']}"
         rows.append([browser, terminal, d["cause"], f"{d['fix']} [Details]({relative(d['link'], page)})"])
     return table(["Browser checker says", "Terminal says", "Cause", "Fix"], rows, 'data-table="diagnosis"')
+
+
+def hosting_table(config: Config) -> str:
+    """Where the site may be served, what its checker can then call, and the origin Ollama must admit."""
+    rows = []
+    for place in config["hosting"]:
+        admit = place["admit"]
+        if place.get("example_origin"):
+            admit += f", e.g. {origins_for(config, place['example_origin'])}"
+        sources = ", ".join(cite(source, config["sources"]) for source in place["sources"])
+        rows.append([place["served_from"], place["can_call"], admit, sources])
+    headers = ["Served from", "The checker can call", f"Origin to admit in {config['ollama']['origins_env']}",
+               "Sources"]
+    return table(headers, rows, 'data-table="hosting"')

@@ -77,6 +77,11 @@ CASES = {
         replace("providers.yml", "source: markitup:src/lib/ai/providers/ollama.ts", "source: nowhere:ollama.ts"),
         ["providers.yml: providers[3].source: unknown source 'nowhere'"],
     ),
+    "unknown source in hosting": (
+        replace("providers.yml", "    sources: [chrome-lna, chrome-lna-blog, mdn-mixed-content]",
+                "    sources: [chrome-lna, chrome-lan-blog, mdn-mixed-content]"),
+        ["providers.yml: hosting[2].sources[1]: unknown source 'chrome-lan-blog'"],
+    ),
     "unknown verdict in diagnosis": (
         replace("providers.yml", "    browser: cors-blocked", "    browser: cors-blockd"),
         ["providers.yml: diagnosis[1].browser: unknown verdict 'cors-blockd'"],

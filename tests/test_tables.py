@@ -84,6 +84,27 @@ def test_diagnosis_table_matches_config(built_site: Build, config: dict) -> None
         assert item["fix"].replace("{port}", "11434") in row["Fix"]
 
 
+def test_hosting_table_matches_config(built_site: Build, config: dict) -> None:
+    """One row per place the site may be served, each with its sources linked and Markdown rendered."""
+    path = page(built_site, "hosting")
+    rows = read_table(path, "hosting")
+    assert [r["Served from"] for r in rows] == [plain(place["served_from"]) for place in config["hosting"]]
+    titles = {source["id"]: source["title"] for source in config["sources"]}
+    for row, place in zip(rows, config["hosting"], strict=True):
+        assert row["The checker can call"] == plain(" ".join(place["can_call"].split()))
+        for source in place["sources"]:
+            assert (titles[source] if ":" not in source else source.split(":", 1)[1]) in row["Sources"]
+        if place.get("example_origin"):
+            assert row["Origin to admit in OLLAMA_ORIGINS"].endswith(f"OLLAMA_ORIGINS={place['example_origin']}")
+    html = path.read_text(encoding="utf-8")
+    assert "<strong>Local Network Access</strong>" in html and "**" not in html
+
+
+def plain(markdown: str) -> str:
+    """Markdown's inline code and bold marks dropped, as the rendered cell's text reads."""
+    return re.sub(r"\*\*|`", "", markdown)
+
+
 def test_curl_exit_codes_match_config(built_site: Build, config: dict) -> None:
     rows = read_table(page(built_site, "changelogs/ollama/OLLAMA_TROUBLESHOOTING"), "curl-exit")
     expected = [str(f["curl_exit"]) if f["curl_exit"] is not None else "—" for f in config["network_failures"]]
