@@ -148,14 +148,14 @@ def diagnosis_table(config: Config, page: str) -> str:
 
 
 def hosting_table(config: Config) -> str:
-    """Where the site may be served, what its checker can then call, and the origin Ollama must admit."""
+    """Where the site may be served, what its checker can then call (with the sources that say so), and the
+    origin Ollama must admit. Three columns, so that they still sit side by side in the text column."""
     rows = []
     for place in config["hosting"]:
+        sources = ", ".join(cite(source, config["sources"]) for source in place["sources"])
         admit = place["admit"]
         if place.get("example_origin"):
             admit += f", e.g. {origins_for(config, place['example_origin'])}"
-        sources = ", ".join(cite(source, config["sources"]) for source in place["sources"])
-        rows.append([place["served_from"], place["can_call"], admit, sources])
-    headers = ["Served from", "The checker can call", f"Origin to admit in {config['ollama']['origins_env']}",
-               "Sources"]
+        rows.append([place["served_from"], f"{place['can_call']} (sources: {sources})", admit])
+    headers = ["Served from", "The checker can call", f"Origin to admit in {config['ollama']['origins_env']}"]
     return table(headers, rows, 'data-table="hosting"')
