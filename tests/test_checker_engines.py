@@ -96,6 +96,17 @@ def test_host_name_ollama_refuses(engine_page: EnginePage, lan_site: Site) -> No
     assert rows(engine_page)["identity"][0] == "fail"
 
 
+def test_uncaught_errors_reach_the_test(engine_page: EnginePage, lan_site: Site) -> None:
+    """The harness itself: an error the page throws is seen in every engine, so that engine_page's check for
+    uncaught errors is not empty by construction (WebKit has no page-error events: a listener stands in)."""
+    open_checker(engine_page, lan_site.url())
+    engine_page.run('setTimeout(() => { throw new Error("thrown on purpose"); });'
+                    " await new Promise((resolve) => setTimeout(resolve, 200));")
+    errors = engine_page.errors  # type: ignore[attr-defined]
+    assert any("thrown on purpose" in error for error in errors), errors
+    errors.clear()  # seen: not the page's fault
+
+
 def test_invalid_url_is_refused(engine_page: EnginePage, lan_site: Site) -> None:
     open_checker(engine_page, lan_site.url())
     assert check(engine_page, "javascript:alert(1)") == "invalid-url"

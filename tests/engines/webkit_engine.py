@@ -18,6 +18,16 @@ from engines.timeouts import EngineStartError, within
 from engines.xvfb import Display, start_xvfb
 
 START_TIMEOUT = 60.0  # a start takes 1 to 3 s here, and several times that on a loaded 2-core machine
+# WebDriver classic has no page-error events. A listener added once the page has loaded catches what the
+# checker throws from then on (a run, a click), which is where its uncaught errors would come from.
+_WATCH_ERRORS = """
+if (!window.__uncaughtErrors) {
+  window.__uncaughtErrors = [];
+  window.addEventListener("error", (event) => window.__uncaughtErrors.push(String(event.error ?? event.message)));
+  window.addEventListener("unhandledrejection", (event) => window.__uncaughtErrors.push(String(event.reason)));
+}
+"""
+_TAKE_ERRORS = "const found = window.__uncaughtErrors ?? []; window.__uncaughtErrors = []; return found;"
 # The script runs as an async function body; Selenium hands back what it resolves to, or the error's text.
 _ASYNC_SCRIPT = """
 const done = arguments[arguments.length - 1];
@@ -113,7 +123,7 @@ class SeleniumPage:
     def __init__(self, webkit: WebKit) -> None:
         self.driver, self.home = webkit.driver, webkit.first_window
         self.driver.switch_to.new_window("tab")
-        self.errors: list[str] = []  # WebDriver classic has no page-error events; run() reports script errors
+        self._errors: list[str] = []  # from documents already left
         # WebDriver cannot run a script before the page's own, so violations are read from each document
         # before it is left, and from the last one when the test's body ends (browser_support's check).
         self.csp_violations: list[dict[str, Any]] = []
@@ -126,6 +136,13 @@ class SeleniumPage:
         found, self.csp_violations = self.csp_violations, []
         return found
 
+    @property
+    def errors(self) -> list[str]:
+        """Uncaught errors and rejections seen since each document loaded, this one's included."""
+        if self.loaded:
+            self._errors.extend(self.driver.execute_script(_TAKE_ERRORS) or [])
+        return self._errors
+
     def _element(self, selector: str) -> Any:
         from selenium.webdriver.common.by import By
 
@@ -134,7 +151,9 @@ class SeleniumPage:
     def open(self, url: str) -> None:
         if self.loaded:
             self.csp_violations.extend(csp_support.selenium_violations(self.driver))
+            self._errors.extend(self.driver.execute_script(_TAKE_ERRORS) or [])
         self.driver.get(url)
+        self.driver.execute_script(_WATCH_ERRORS)
         self.loaded = True
 
     def fill(self, selector: str, text: str) -> None:
