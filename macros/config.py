@@ -112,16 +112,6 @@ def _check_ref(value: str, known: set[str], path: str, what: str, name: str) -> 
         raise ConfigError(f"{name}: {path}: unknown {what} {value!r} (known: {', '.join(sorted(known))})")
 
 
-PLACEHOLDERS = ("default_bind", "port", "host_env", "origins_env")
-
-
-def _check_barrier_placeholders(text: str, path: str, name: str) -> None:
-    """Only the known {names} may appear in a barrier's text (diagram.py fills them in)."""
-    for found in re.findall(r"\{([^{}]*)\}", text):
-        if found not in PLACEHOLDERS:
-            raise ConfigError(f"{name}: {path}: unknown placeholder {{{found}}} (known: {', '.join(PLACEHOLDERS)})")
-
-
 def _cross_check(data: dict, name: str) -> None:
     """Rules that span keys: unique ids, and every reference pointing at something that exists."""
     sources = _unique(data["sources"], "id", "sources", name)
@@ -164,7 +154,6 @@ def _cross_check(data: dict, name: str) -> None:
     _unique(data["routes"], "id", "routes", name)
     for index, item in enumerate(data["barriers"]):
         check_source(item["source"], f"barriers[{index}].source")
-        _check_barrier_placeholders(item["says"], f"barriers[{index}].says", name)
     for index, place in enumerate(data["hosting"]):
         for source_index, source in enumerate(place["sources"]):
             check_source(source, f"hosting[{index}].sources[{source_index}]")
@@ -179,32 +168,47 @@ def _cross_check(data: dict, name: str) -> None:
         raise ConfigError(f"{name}: providers: no provider with id 'ollama' (the site is about it)")
 
 
-# Texts that may say "{port}": the macros and the terminal checker fill in Ollama's default port.
-PORT_TEXTS = {"verdicts": ("title", "cause", "fix", "terminal_fix"), "diagnosis": ("cause", "fix"),
-              "network_failures": ("meaning",)}
+# Reader-facing texts that may name a setting as {name}; with_placeholders() fills them in. The terminal
+# checker carries the verdict, diagnosis and failure texts too, and fills in only {port}.
+PORT_ONLY = frozenset({"port"})
+SETTINGS = frozenset({"default_bind", "port", "host_env", "origins_env"})
+PLACEHOLDER_TEXTS = {
+    "verdicts": (("title", "cause", "fix", "terminal_fix"), PORT_ONLY),
+    "diagnosis": (("cause", "fix"), PORT_ONLY),
+    "network_failures": (("meaning",), PORT_ONLY),
+    "barriers": (("says",), SETTINGS),
+}
 PLACEHOLDER = re.compile(r"\{([^{}\s]*)\}")
 
 
 def _check_placeholders(data: dict, name: str) -> None:
-    """A typo such as {prot} would reach readers as text: only {port} may appear in these texts."""
-    for section, fields in PORT_TEXTS.items():
+    """A typo such as {prot} would reach readers as text: only the names a text's section knows may appear."""
+    for section, (fields, known) in PLACEHOLDER_TEXTS.items():
         for index, item in enumerate(data[section]):
             for field in fields:
                 for found in PLACEHOLDER.findall(item.get(field, "")):
-                    if found != "port":
+                    if found not in known:
                         raise ConfigError(f"{name}: {section}[{index}].{field}: unknown placeholder {{{found}}} "
-                                          "(only {port} is filled in)")
+                                          f"(known: {', '.join('{' + k + '}' for k in sorted(known))})")
 
 
-def with_port(config: dict) -> dict:
-    """A copy of the config whose reader-facing texts carry Ollama's port instead of {port}."""
-    port = str(ollama_port(config))
+def placeholder_values(config: dict) -> dict[str, str]:
+    ollama = config["ollama"]
+    return {"default_bind": ollama["default_bind"], "port": str(ollama_port(config)),
+            "host_env": ollama["host_env"], "origins_env": ollama["origins_env"]}
+
+
+def with_placeholders(config: dict) -> dict:
+    """A copy of the config whose reader-facing texts carry the settings' values instead of {names}."""
+    values = placeholder_values(config)
+    port = values["port"]
     filled = copy.deepcopy(config)
-    for section, fields in PORT_TEXTS.items():
+    for section, (fields, _) in PLACEHOLDER_TEXTS.items():
         for item in filled[section]:
             for field in fields:
                 if field in item:
-                    item[field] = item[field].replace("{port}", port)
+                    item[field] = PLACEHOLDER.sub(lambda match: values[match.group(1)], item[field])
+    # A platform's steps also hold {name} and {value}, which the checker and the macros fill per use.
     for platform in filled["platforms"]:
         platform["set_env"] = platform["set_env"].replace("{port}", port)
         for preset in platform.get("already_set", {}).values():

@@ -13,18 +13,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import ollama_port
 from .links import cite, relative
 from .markdown import code, esc
 from .tables import provider_name
 
 Config = dict[str, Any]
-
-
-def _placeholders(config: Config) -> dict[str, str]:
-    ollama = config["ollama"]
-    return {"default_bind": ollama["default_bind"], "port": str(ollama_port(config)),
-            "host_env": ollama["host_env"], "origins_env": ollama["origins_env"]}
 
 
 def _hop(config: Config, hop: dict) -> tuple[str, str]:
@@ -72,7 +65,6 @@ def _picture_path(config: Config, route: dict, barriers: dict[str, dict]) -> str
 
 def _words(config: Config, route: dict, barriers: dict[str, dict], page: str) -> str:
     """One list item per path, saying what the picture shows, as Markdown (links are checked)."""
-    fill = _placeholders(config)
     hops = []
     for name, detail in (_hop(config, h) for h in route["hops"]):
         hops.append(f"{name} ({detail})" if detail else name)
@@ -82,9 +74,9 @@ def _words(config: Config, route: dict, barriers: dict[str, dict], page: str) ->
         lines += ["", f"    What can stop the last leg, into {_hop(config, route['hops'][-1])[0]}:", ""]
     for barrier_id in route["barriers"]:
         barrier = barriers[barrier_id]
-        says = barrier["says"].format(**fill)
         link = relative(barrier["link"], page)
-        lines.append(f"    - [{barrier['name']}]({link}): {says} ({cite(barrier['source'], config['sources'])})")
+        source = cite(barrier["source"], config["sources"])
+        lines.append(f"    - [{barrier['name']}]({link}): {barrier['says']} ({source})")
     return "\n".join(lines)
 
 

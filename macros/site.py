@@ -12,7 +12,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from . import diagram, facts, strict, tables
-from .config import CONFIG_NAME, ConfigError, load, ollama_port, with_port
+from .config import CONFIG_NAME, ConfigError, load, ollama_port, with_placeholders
 from .links import cite, relative
 from .proxies import check_proxy_files
 from .terminal import check_script, publish_script
@@ -79,7 +79,7 @@ def setup(env) -> None:
         check_proxy_files(root / env.conf["docs_dir"], raw)
     except ConfigError as exc:
         raise PluginError(str(exc)) from None
-    config = with_port(raw)
+    config = with_placeholders(raw)
     log.info(
         "%s loaded and validated: %d providers, %d features, %d verdicts",
         CONFIG_NAME, len(config["providers"]), len(config["features"]), len(config["verdicts"]),
