@@ -139,9 +139,12 @@ class SeleniumPage:
     @property
     def errors(self) -> list[str]:
         """Uncaught errors and rejections seen since each document loaded, this one's included."""
+        self._take_errors()
+        return self._errors
+
+    def _take_errors(self) -> None:
         if self.loaded:
             self._errors.extend(self.driver.execute_script(_TAKE_ERRORS) or [])
-        return self._errors
 
     def _element(self, selector: str) -> Any:
         from selenium.webdriver.common.by import By
@@ -151,7 +154,7 @@ class SeleniumPage:
     def open(self, url: str) -> None:
         if self.loaded:
             self.csp_violations.extend(csp_support.selenium_violations(self.driver))
-            self._errors.extend(self.driver.execute_script(_TAKE_ERRORS) or [])
+        self._take_errors()
         self.driver.get(url)
         self.driver.execute_script(_WATCH_ERRORS)
         self.loaded = True
