@@ -657,6 +657,18 @@ class LocalNetwork:
             context.grant_permissions(["local-network-access"], origin=origin)
         return context
 
+    @contextmanager
+    def checker_page(self, site: Site, granted: bool = False) -> Iterator[Any]:
+        """The checker opened from `site` at docs.test in a fresh context (a remembered denial would leak
+        between cases), the permission granted to that origin or left undecided; the context closes after."""
+        context = self.context(granted=granted, origin=site.origin("docs.test"))
+        try:
+            page = context.new_page()
+            open_checker(page, site.url(host="docs.test"))
+            yield page
+        finally:
+            context.close()
+
 
 @pytest.fixture(scope="module")
 def local_network(playwright_driver: Any, built_site: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
@@ -675,10 +687,7 @@ def local_network(playwright_driver: Any, built_site: Any, tmp_path_factory: pyt
 
 def test_lna_https_page_to_a_lan_address_with_the_permission_is_ok(local_network: LocalNetwork) -> None:
     site = local_network.https_site
-    context = local_network.context(granted=True, origin=site.origin("docs.test"))
-    try:
-        page = context.new_page()
-        open_checker(page, site.url(host="docs.test"))
+    with local_network.checker_page(site, granted=True) as page:
         with local_network.lan_ollama() as ollama:
             assert check(page, f"http://lan.test:{ollama.port}", "llama3.2") == "ok"
             # The same request without targetAddressSpace is blocked as mixed content: the option does it.
@@ -690,16 +699,11 @@ def test_lna_https_page_to_a_lan_address_with_the_permission_is_ok(local_network
         assert len(tags_requests) == 2  # the checker's and the tagged one; the bare one never left
         detail = rows(page)["context"][1]
         assert "sent as a local request (targetAddressSpace)" in detail and "reads granted" in detail
-    finally:
-        context.close()
 
 
 def test_lna_https_page_to_a_lan_address_without_the_permission_is_denied(local_network: LocalNetwork) -> None:
     site = local_network.https_site
-    context = local_network.context()
-    try:
-        page = context.new_page()
-        open_checker(page, site.url(host="docs.test"))
+    with local_network.checker_page(site) as page:
         with local_network.lan_ollama() as ollama:
             assert check(page, f"http://lan.test:{ollama.port}") == "local-network-denied"
             assert ollama.requests == []
@@ -708,51 +712,34 @@ def test_lna_https_page_to_a_lan_address_without_the_permission_is_denied(local_
         verdict_text = config(page)["verdicts"]["local-network-denied"]
         assert verdict_text["fix"] in page.text_content("[data-checker-verdict]")
         assert "site settings" in verdict_text["fix"]
-    finally:
-        context.close()
 
 
 def test_lna_public_http_page_cannot_ask_and_is_denied(local_network: LocalNetwork) -> None:
     site = local_network.http_site
-    context = local_network.context()
-    try:
-        page = context.new_page()
-        open_checker(page, site.url(host="docs.test"))
+    with local_network.checker_page(site) as page:
         with local_network.lan_ollama() as ollama:
             assert check(page, f"http://lan.test:{ollama.port}") == "local-network-denied"
             assert ollama.requests == []
         fix = config(page)["verdicts"]["local-network-denied"]["fixes"]["insecure-page"]
         assert fix in page.text_content("[data-checker-verdict]")
-    finally:
-        context.close()
 
 
 def test_lna_https_page_to_http_loopback_with_the_permission_is_ok(local_network: LocalNetwork) -> None:
     site = local_network.https_site
-    context = local_network.context(granted=True, origin=site.origin("docs.test"))
-    try:
-        page = context.new_page()
-        open_checker(page, site.url(host="docs.test"))
+    with local_network.checker_page(site, granted=True) as page:
         with OllamaEmulator(extra_origins=[site.origin("docs.test")]) as ollama:  # 127.0.0.1: loopback
             assert check(page, ollama.url) == "ok"
         assert "sent as a loopback request" in rows(page)["context"][1]
-    finally:
-        context.close()
 
 
 def test_lna_https_page_to_http_loopback_without_the_permission_is_denied(local_network: LocalNetwork) -> None:
     site = local_network.https_site
-    context = local_network.context()
-    try:
-        page = context.new_page()
-        open_checker(page, site.url(host="docs.test"))
+    with local_network.checker_page(site) as page:
         with OllamaEmulator(extra_origins=[site.origin("docs.test")]) as ollama:
             assert check(page, ollama.url) == "local-network-denied"
             assert ollama.requests == []
         fix = config(page)["verdicts"]["local-network-denied"]["fixes"]["loopback"]
         assert fix in page.text_content("[data-checker-verdict]")
-    finally:
-        context.close()
 
 
 # -- ready before input -------------------------------------------------------------------------------------
